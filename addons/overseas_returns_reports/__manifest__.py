@@ -1,0 +1,17 @@
+# Copyright 2026 Overseas Returns contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+{
+    'name': 'Overseas Returns Reports',
+    'summary': 'Return reasons, return rate and recovery analysis for overseas returns',
+    'version': '11.0.1.0.0',
+    'category': 'Warehouse',
+    'author': 'Overseas Returns contributors',
+    'website': 'https://github.com/overseas-returns/overseas-returns-odoo',
+    'license': 'LGPL-3',
+    'depends': ['overseas_returns'],
+    'data': [
+        'views/overseas_returns_reports_menus.xml',
+    ],
+    'installable': True,
+    'application': False,
+}
