@@ -1,0 +1,90 @@
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+
+from .overseas_return_reason import FAULT_PARTIES
+
+
+class OverseasReturnInspection(models.Model):
+    """The inspection form of one return line: checklist, grade, fault party, photos."""
+
+    _name = 'overseas.return.inspection'
+    _inherit = ['mail.thread']
+    _description = 'Return Inspection'
+    _order = 'date desc, id desc'
+    _rec_name = 'line_id'
+
+    line_id = fields.Many2one(
+        'overseas.return.line', string='Return Line', required=True, ondelete='cascade',
+        index=True, readonly=True)
+    order_id = fields.Many2one(related='line_id.order_id', store=True, readonly=True)
+    product_id = fields.Many2one(related='line_id.product_id', readonly=True)
+    company_id = fields.Many2one(related='line_id.company_id', store=True, readonly=True)
+    template_id = fields.Many2one('overseas.return.inspection.template', readonly=True)
+    state = fields.Selection([('draft', 'In progress'), ('done', 'Confirmed')],
+                             default='draft', required=True, readonly=True, copy=False,
+                             track_visibility='onchange')
+    user_id = fields.Many2one('res.users', string='Inspector',
+                              default=lambda self: self.env.user,
+                              states={'done': [('readonly', True)]})
+    date = fields.Datetime(default=fields.Datetime.now, required=True,
+                           states={'done': [('readonly', True)]})
+    grade_id = fields.Many2one('overseas.return.grade', string='Grade',
+                               states={'done': [('readonly', True)]},
+                               track_visibility='onchange')
+    resellable = fields.Boolean(related='grade_id.resellable', readonly=True)
+    fault_party = fields.Selection(FAULT_PARTIES, states={'done': [('readonly', True)]})
+    check_ids = fields.One2many('overseas.return.inspection.check', 'inspection_id',
+                                string='Checklist', states={'done': [('readonly', True)]})
+    note = fields.Text(states={'done': [('readonly', True)]})
+    attachment_ids = fields.Many2many(
+        'ir.attachment', 'overseas_return_inspection_attachment_rel', 'inspection_id',
+        'attachment_id', string='Photos', states={'done': [('readonly', True)]})
+
+    @api.multi
+    def action_confirm(self):
+        """Grade the lines, propose their disposition, move fully inspected orders on."""
+        if any(inspection.state != 'draft' for inspection in self):
+            raise UserError(_('Only an inspection in progress can be confirmed.'))
+        missing = self.filtered(lambda inspection: not inspection.grade_id)
+        if missing:
+            raise UserError(_('Choose a grade before confirming the inspection of %s.')
+                            % ', '.join(missing.mapped('line_id.display_name')))
+        unanswered = self.mapped('check_ids').filtered(lambda check: not check.result)
+        if unanswered:
+            raise UserError(_('Answer every check of the checklist first: %s.')
+                            % ', '.join(unanswered.mapped('name')))
+        lines = self.mapped('line_id')
+        lines._lock_for_update()
+        if any(line.state != 'received' for line in lines):
+            raise UserError(_('Only received lines can be inspected; %s is not waiting '
+                              'for inspection.')
+                            % ', '.join(lines.filtered(
+                                lambda l: l.state != 'received').mapped('display_name')))
+        proposals = self.env['overseas.return.disposition.rule']._propose(
+            [(inspection.grade_id, inspection.line_id.reason_id.category_id)
+             for inspection in self])
+        self.write({'state': 'done'})
+        for inspection in self:
+            inspection.line_id.write({
+                'inspection_id': inspection.id,
+                'grade_id': inspection.grade_id.id,
+                'fault_party': inspection.fault_party or inspection.line_id.fault_party,
+                'disposition': proposals[(inspection.grade_id,
+                                          inspection.line_id.reason_id.category_id)],
+                'state': 'inspected',
+            })
+        lines.mapped('order_id')._update_state_from_lines()
+        return True
+
+
+class OverseasReturnInspectionCheck(models.Model):
+    _name = 'overseas.return.inspection.check'
+    _description = 'Return Inspection Check'
+    _order = 'sequence, id'
+
+    inspection_id = fields.Many2one('overseas.return.inspection', required=True,
+                                    ondelete='cascade')
+    sequence = fields.Integer(default=10)
+    name = fields.Char(string='Check', required=True)
+    result = fields.Selection([('pass', 'Pass'), ('fail', 'Fail'), ('na', 'N/A')])
+    note = fields.Char()

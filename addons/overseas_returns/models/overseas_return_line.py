@@ -1,0 +1,343 @@
+from odoo import _, api, fields, models
+from odoo.addons import decimal_precision as dp
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tools import float_compare, float_is_zero
+
+from .overseas_return_grade import DISPOSITIONS
+from .overseas_return_reason import FAULT_PARTIES
+
+
+class OverseasReturnLine(models.Model):
+    """One product of a return, from arrival to its disposal."""
+
+    _name = 'overseas.return.line'
+    _inherit = ['overseas.return.lock.mixin']
+    _description = 'Overseas Return Line'
+    _order = 'order_id desc, sequence, id'
+
+    order_id = fields.Many2one('overseas.return.order', string='Return', required=True,
+                               ondelete='cascade', index=True)
+    sequence = fields.Integer(default=10)
+    state = fields.Selection([
+        ('draft', 'Waiting'),
+        ('received', 'Received'),
+        ('inspected', 'Inspected'),
+        ('disposed', 'Disposed'),
+    ], default='draft', required=True, readonly=True, copy=False, index=True)
+    order_state = fields.Selection(related='order_id.state', readonly=True)
+    company_id = fields.Many2one(related='order_id.company_id', store=True, readonly=True)
+    warehouse_id = fields.Many2one(related='order_id.warehouse_id', store=True,
+                                   readonly=True)
+    partner_id = fields.Many2one(related='order_id.partner_id', store=True, readonly=True)
+    currency_id = fields.Many2one(related='order_id.currency_id', readonly=True)
+    product_id = fields.Many2one('product.product', string='Product', required=True,
+                                 domain=[('type', 'in', ('product', 'consu'))],
+                                 index=True)
+    product_uom_id = fields.Many2one(related='product_id.uom_id', readonly=True,
+                                     string='Unit of Measure')
+    product_qty = fields.Float(string='Quantity', required=True, default=1.0,
+                               digits=dp.get_precision('Product Unit of Measure'))
+    qty_received = fields.Float(string='Received', copy=False,
+                                digits=dp.get_precision('Product Unit of Measure'),
+                                help='What actually arrived; left at 0 it is taken as '
+                                     'the announced quantity on receipt.')
+    price_unit = fields.Monetary(string='Unit Price')
+    price_subtotal = fields.Monetary(compute='_compute_price_subtotal', store=True,
+                                     string='Value')
+    reason_id = fields.Many2one('overseas.return.reason', string='Reason', required=True,
+                                ondelete='restrict')
+    reason_category_id = fields.Many2one(related='reason_id.category_id', store=True,
+                                         readonly=True, string='Reason Category')
+    customer_note = fields.Text(help="The customer's own words about the return.")
+    lpn = fields.Char(string='LPN', index=True,
+                      help="The marketplace's license plate number of the returned unit.")
+    sale_line_id = fields.Many2one('sale.order.line', string='Sale Line', index=True,
+                                   ondelete='set null', copy=False)
+    grade_id = fields.Many2one('overseas.return.grade', string='Grade', readonly=True,
+                               copy=False)
+    fault_party = fields.Selection(FAULT_PARTIES,
+                                   help="Whose fault it was: proposed from the reason, "
+                                        "settled by inspection.")
+    inspection_id = fields.Many2one('overseas.return.inspection', readonly=True,
+                                    copy=False, string='Inspection')
+    inspection_ids = fields.One2many('overseas.return.inspection', 'line_id',
+                                     string='Inspections')
+    disposition = fields.Selection(DISPOSITIONS, copy=False,
+                                   help='Proposed by inspection; may be changed until '
+                                        'the line is disposed of.')
+    rework_state = fields.Selection([('in_progress', 'In rework'), ('done', 'Reworked')],
+                                    readonly=True, copy=False)
+    move_ids = fields.One2many('stock.move', 'return_line_id', string='Stock Moves',
+                               readonly=True)
+    scrap_ids = fields.One2many('stock.scrap', 'return_line_id', string='Scraps',
+                                readonly=True)
+
+    @api.depends('product_qty', 'price_unit')
+    def _compute_price_subtotal(self):
+        for line in self:
+            line.price_subtotal = line.product_qty * line.price_unit
+
+    @api.constrains('product_qty', 'qty_received')
+    def _check_quantities(self):
+        for line in self:
+            if float_compare(line.product_qty, 0.0,
+                             precision_rounding=line.product_uom_id.rounding or 0.01) <= 0:
+                raise ValidationError(_('The returned quantity of %s must be positive.')
+                                      % line.product_id.display_name)
+            if line.qty_received < 0:
+                raise ValidationError(_('The received quantity of %s cannot be negative.')
+                                      % line.product_id.display_name)
+
+    @api.constrains('product_qty', 'sale_line_id')
+    def _check_sale_quantity(self):
+        """From a sale, no more than delivered minus what other returns already claim."""
+        lines = self.filtered('sale_line_id')
+        if not lines:
+            return
+        claimed = self._claimed_qty_by_sale_line(lines.mapped('sale_line_id'))
+        for sale_line in lines.mapped('sale_line_id'):
+            if float_compare(claimed.get(sale_line.id, 0.0), sale_line.qty_delivered,
+                             precision_rounding=sale_line.product_uom.rounding) > 0:
+                raise ValidationError(_(
+                    'Only %(delivered)s %(uom)s of %(product)s were delivered on '
+                    '%(sale)s and returns already claim %(claimed)s.') % {
+                    'delivered': sale_line.qty_delivered,
+                    'uom': sale_line.product_uom.name,
+                    'product': sale_line.product_id.display_name,
+                    'sale': sale_line.order_id.name,
+                    'claimed': claimed.get(sale_line.id, 0.0)})
+
+    @api.model
+    def _claimed_qty_by_sale_line(self, sale_lines, exclude_orders=None):
+        domain = [('sale_line_id', 'in', sale_lines.ids),
+                  ('order_id.state', 'not in', ('cancel', 'rejected'))]
+        if exclude_orders and exclude_orders.ids:
+            domain.append(('order_id', 'not in', exclude_orders.ids))
+        groups = self.read_group(domain, ['product_qty', 'sale_line_id'], ['sale_line_id'])
+        return {group['sale_line_id'][0]: group['product_qty'] for group in groups}
+
+    @api.onchange('product_id')
+    def _onchange_product_id(self):
+        if self.product_id and not self.price_unit:
+            self.price_unit = self.product_id.lst_price
+
+    @api.onchange('reason_id')
+    def _onchange_reason_id(self):
+        if self.reason_id:
+            self.fault_party = self.reason_id.fault_party
+
+    @api.model
+    def create(self, vals):
+        if vals.get('reason_id') and not vals.get('fault_party'):
+            vals['fault_party'] = self.env['overseas.return.reason'].browse(
+                vals['reason_id']).fault_party
+        if vals.get('product_id') and 'price_unit' not in vals:
+            vals['price_unit'] = self.env['product.product'].browse(
+                vals['product_id']).lst_price
+        return super(OverseasReturnLine, self).create(vals)
+
+    @api.multi
+    def unlink(self):
+        if any(line.order_id.state not in ('draft', 'approved', 'cancel') for line in self):
+            raise UserError(_('Lines of a received return cannot be deleted.'))
+        return super(OverseasReturnLine, self).unlink()
+
+    @api.multi
+    def name_get(self):
+        return [(line.id, '%s - %s' % (line.order_id.name, line.product_id.display_name))
+                for line in self]
+
+    # ------------------------------------------------------------------ receipt
+    def _prepare_receipt_quantities(self):
+        """Default qty_received to the announced quantity; over-receipt needs a manager."""
+        for line in self:
+            if float_is_zero(line.qty_received,
+                             precision_rounding=line.product_uom_id.rounding):
+                line.qty_received = line.product_qty
+        over = self.filtered(lambda line: float_compare(
+            line.qty_received, line.product_qty,
+            precision_rounding=line.product_uom_id.rounding) > 0)
+        if over and not self.env.user.has_group('overseas_returns.group_returns_manager'):
+            raise AccessError(_(
+                'More arrived than announced for %s. Only a returns manager can '
+                'receive more than the announced quantity.')
+                % ', '.join(over.mapped('display_name')))
+
+    def _prepare_receipt_move_vals(self, source, destination):
+        self.ensure_one()
+        uom = self.product_uom_id
+        return {
+            'name': self.order_id.name,
+            'product_id': self.product_id.id,
+            'product_uom': uom.id,
+            'product_uom_qty': self.product_qty,
+            'location_id': source.id,
+            'location_dest_id': destination.id,
+            'return_line_id': self.id,
+            'origin': self.order_id.name,
+            'move_line_ids': [(0, 0, {
+                'product_id': self.product_id.id,
+                'product_uom_id': uom.id,
+                'qty_done': self.qty_received,
+                'location_id': source.id,
+                'location_dest_id': destination.id,
+            })],
+        }
+
+    # ------------------------------------------------------------------ inspection
+    @api.multi
+    def action_inspect(self):
+        """Open the inspection form of these lines, starting one where none is open."""
+        if any(line.state != 'received' for line in self):
+            raise UserError(_('Only received lines can be inspected.'))
+        Inspection = self.env['overseas.return.inspection']
+        open_inspections = Inspection.search([('line_id', 'in', self.ids),
+                                              ('state', '=', 'draft')])
+        todo = self - open_inspections.mapped('line_id')
+        templates = self.env['overseas.return.inspection.template']._for_products(
+            todo.mapped('product_id'))
+        for line in todo:
+            template = templates.get(line.product_id)
+            open_inspections |= Inspection.create({
+                'line_id': line.id,
+                'template_id': template.id if template else False,
+                'fault_party': line.fault_party,
+                'check_ids': [(0, 0, {'name': item.name, 'sequence': item.sequence})
+                              for item in (template.item_ids if template else [])],
+            })
+        action = self.env.ref('overseas_returns.overseas_return_inspection_action').read()[0]
+        if len(open_inspections) == 1:
+            action.update(views=[(False, 'form')], view_mode='form',
+                          res_id=open_inspections.id)
+        else:
+            action['domain'] = [('id', 'in', open_inspections.ids)]
+        return action
+
+    # ------------------------------------------------------------------ disposal
+    @api.multi
+    def action_dispose(self):
+        """Move each line's received quantity to the location of its disposition.
+
+        Batched: one transfer per warehouse and destination, scraps through Odoo's
+        scrap mechanism.  Lines are locked first, so concurrent calls never move twice.
+        """
+        self._lock_for_update()
+        wrong = self.filtered(lambda line: line.state != 'inspected')
+        if wrong:
+            raise UserError(_('Only inspected lines can be disposed of; %s is not.')
+                            % ', '.join(wrong.mapped('display_name')))
+        undecided = self.filtered(lambda line: not line.disposition)
+        if undecided:
+            raise UserError(_('Choose a disposition for %s first.')
+                            % ', '.join(undecided.mapped('display_name')))
+        self._check_stock_in('return_location_id')
+        groups = {}
+        for line in self.filtered(lambda l: l.disposition != 'scrap'):
+            warehouse = line.warehouse_id
+            key = (warehouse, line._disposition_destination())
+            groups[key] = groups.get(key, self.browse()) | line
+        for (warehouse, destination), lines in groups.items():
+            lines._transfer(warehouse.return_location_id, destination)
+        self.filtered(lambda l: l.disposition == 'scrap')._scrap()
+        rework = self.filtered(lambda l: l.disposition == 'rework')
+        (self - rework).write({'state': 'disposed'})
+        rework.write({'state': 'disposed', 'rework_state': 'in_progress'})
+        self.mapped('order_id')._update_state_from_lines()
+        return True
+
+    @api.multi
+    def action_rework_done(self):
+        """Reworked goods go from the rework location to sellable stock."""
+        self._lock_for_update()
+        wrong = self.filtered(lambda line: line.rework_state != 'in_progress')
+        if wrong:
+            raise UserError(_('%s is not in rework.')
+                            % ', '.join(wrong.mapped('display_name')))
+        self._check_stock_in('return_rework_location_id')
+        for warehouse in self.mapped('warehouse_id'):
+            self.filtered(lambda l: l.warehouse_id == warehouse)._transfer(
+                warehouse.return_rework_location_id, warehouse.lot_stock_id)
+        self.write({'rework_state': 'done'})
+        self.mapped('order_id')._update_state_from_lines()
+        return True
+
+    def _disposition_destination(self):
+        warehouse = self.warehouse_id
+        return {
+            'restock': warehouse.lot_stock_id,
+            'rework': warehouse.return_rework_location_id,
+            'return_to_origin': warehouse.return_origin_location_id,
+            'donate': warehouse.return_donation_location_id,
+        }[self.disposition]
+
+    def _check_stock_in(self, location_field):
+        """Refuse when the source location holds less than the lines would move."""
+        needed = {}
+        for line in self:
+            key = (line.warehouse_id[location_field].id, line.product_id.id)
+            needed[key] = needed.get(key, 0.0) + line.qty_received
+        locations = list({location for location, _product in needed})
+        groups = self.env['stock.quant'].sudo().read_group(
+            [('location_id', 'in', locations),
+             ('product_id', 'in', self.mapped('product_id').ids)],
+            ['quantity', 'reserved_quantity', 'location_id', 'product_id'],
+            ['location_id', 'product_id'], lazy=False)
+        available = {(g['location_id'][0], g['product_id'][0]):
+                     g['quantity'] - g['reserved_quantity'] for g in groups}
+        short = [key for key, qty in needed.items()
+                 if float_compare(available.get(key, 0.0), qty, precision_digits=4) < 0]
+        if short:
+            Product = self.env['product.product']
+            Location = self.env['stock.location']
+            raise UserError(_('Not enough stock to move: %s.') % ', '.join(
+                '%s (%s: %s available)' % (Product.browse(product).display_name,
+                                          Location.browse(location).display_name,
+                                          available.get((location, product), 0.0))
+                for location, product in short))
+
+    def _transfer(self, source, destination):
+        """One validated internal transfer moving these lines' received quantities."""
+        warehouse = self[:1].warehouse_id
+        picking_type = warehouse.return_disposition_type_id or warehouse.int_type_id
+        picking = self.env['stock.picking'].create({
+            'picking_type_id': picking_type.id,
+            'location_id': source.id,
+            'location_dest_id': destination.id,
+            'origin': ', '.join(sorted(set(self.mapped('order_id.name')))),
+            'company_id': warehouse.company_id.id,
+            'move_lines': [(0, 0, line._prepare_transfer_move_vals(source, destination))
+                           for line in self],
+        })
+        picking.action_confirm()
+        picking.action_done()
+        picking.message_post_with_view(
+            'mail.message_origin_link',
+            values={'self': picking, 'origin': self.mapped('order_id')},
+            subtype_id=self.env.ref('mail.mt_note').id)
+        return picking
+
+    def _prepare_transfer_move_vals(self, source, destination):
+        vals = self._prepare_receipt_move_vals(source, destination)
+        vals['product_uom_qty'] = self.qty_received
+        return vals
+
+    def _scrap(self):
+        if not self:
+            return self.env['stock.scrap']
+        Scrap = self.env['stock.scrap']
+        scraps = Scrap
+        for line in self:
+            scraps |= Scrap.create(line._prepare_scrap_vals())
+        scraps.do_scrap()
+        return scraps
+
+    def _prepare_scrap_vals(self):
+        self.ensure_one()
+        return {
+            'product_id': self.product_id.id,
+            'product_uom_id': self.product_uom_id.id,
+            'scrap_qty': self.qty_received,
+            'location_id': self.warehouse_id.return_location_id.id,
+            'origin': self.order_id.name,
+            'return_line_id': self.id,
+        }

@@ -1,0 +1,408 @@
+from odoo import _, api, fields, models
+from odoo.exceptions import AccessError, UserError
+
+READONLY_AFTER_DRAFT = {'draft': [('readonly', False)]}
+
+
+class OverseasReturnOrder(models.Model):
+    """One customer return (RMA) arriving at an overseas warehouse."""
+
+    _name = 'overseas.return.order'
+    _inherit = ['mail.thread', 'mail.activity.mixin', 'overseas.return.lock.mixin']
+    _description = 'Overseas Return'
+    _order = 'id desc'
+
+    name = fields.Char(string='Reference', required=True, copy=False, readonly=True,
+                       index=True, default=lambda self: _('New'))
+    state = fields.Selection([
+        ('draft', 'Draft'),
+        ('approved', 'Approved'),
+        ('received', 'Received'),
+        ('inspected', 'Inspected'),
+        ('done', 'Done'),
+        ('rejected', 'Rejected'),
+        ('cancel', 'Cancelled'),
+    ], default='draft', required=True, readonly=True, copy=False, index=True,
+        track_visibility='onchange')
+    partner_id = fields.Many2one(
+        'res.partner', string='Customer', required=True, readonly=True,
+        states=READONLY_AFTER_DRAFT, track_visibility='onchange')
+    company_id = fields.Many2one(
+        'res.company', required=True, readonly=True, states=READONLY_AFTER_DRAFT,
+        default=lambda self: self.env.user.company_id)
+    warehouse_id = fields.Many2one(
+        'stock.warehouse', string='Warehouse', required=True, readonly=True,
+        states={'draft': [('readonly', False)], 'approved': [('readonly', False)]},
+        default=lambda self: self._default_warehouse(), track_visibility='onchange')
+    channel_id = fields.Many2one('overseas.return.channel', string='Sales Channel',
+                                 readonly=True, states=READONLY_AFTER_DRAFT)
+    origin_ref = fields.Char(string='Marketplace Order', readonly=True,
+                             states=READONLY_AFTER_DRAFT, index=True,
+                             help='Order number on the marketplace or shop.')
+    sale_order_id = fields.Many2one('sale.order', string='Sale Order', readonly=True,
+                                    states=READONLY_AFTER_DRAFT, index=True)
+    invoice_id = fields.Many2one(
+        'account.invoice', string='Invoice', readonly=True, states=READONLY_AFTER_DRAFT,
+        domain="[('type', '=', 'out_invoice'), ('partner_id', 'child_of', partner_id)]")
+    delivery_id = fields.Many2one(
+        'stock.picking', string='Original Delivery', readonly=True,
+        states=READONLY_AFTER_DRAFT, domain=[('picking_type_code', '=', 'outgoing')])
+    tracking_ref = fields.Char(string='Tracking Number', track_visibility='onchange')
+    return_method = fields.Selection([
+        ('ship_back', 'Shipped back by the customer'),
+        ('pickup', 'Carrier pick-up'),
+        ('drop_off', 'Drop-off point'),
+        ('returnless', 'Returnless (refund only)'),
+    ], default='ship_back', required=True, readonly=True,
+        states=READONLY_AFTER_DRAFT)
+    currency_id = fields.Many2one(
+        'res.currency', required=True, readonly=True, states=READONLY_AFTER_DRAFT,
+        default=lambda self: self.env.user.company_id.currency_id)
+    user_id = fields.Many2one('res.users', string='Responsible',
+                              default=lambda self: self.env.user,
+                              track_visibility='onchange')
+    line_ids = fields.One2many('overseas.return.line', 'order_id', string='Lines',
+                               copy=True, readonly=True,
+                               states={'draft': [('readonly', False)],
+                                       'approved': [('readonly', False)]})
+    picking_ids = fields.Many2many('stock.picking', compute='_compute_picking_ids',
+                                   string='Transfers')
+    picking_count = fields.Integer(compute='_compute_picking_ids')
+    scrap_count = fields.Integer(compute='_compute_scrap_count')
+    inspection_count = fields.Integer(compute='_compute_inspection_count')
+    amount_total = fields.Monetary(compute='_compute_amount_total', store=True,
+                                   string='Returned Value')
+    date_requested = fields.Date(default=fields.Date.context_today, readonly=True,
+                                 states=READONLY_AFTER_DRAFT)
+    date_received = fields.Datetime(readonly=True, copy=False)
+    date_done = fields.Datetime(readonly=True, copy=False)
+    parcel_condition = fields.Selection([
+        ('intact', 'Intact'),
+        ('box_damaged', 'Outer box damaged'),
+        ('opened', 'Opened / resealed'),
+        ('wet', 'Wet or stained'),
+        ('empty', 'Empty or items missing'),
+    ], string='Parcel on Arrival', track_visibility='onchange',
+        help='A first look at the parcel when it arrives, before inspection.')
+    arrival_photo = fields.Binary(attachment=True, copy=False)
+    arrival_note = fields.Text()
+    note = fields.Text(string='Internal Note')
+    quarantine_days = fields.Integer(
+        compute='_compute_quarantine_days',
+        help='Days since receipt for returns still waiting to be disposed of.')
+
+    _sql_constraints = [
+        ('name_company_uniq', 'unique (name, company_id)',
+         'A return with this reference already exists in this company.'),
+    ]
+
+    @api.model
+    def _default_warehouse(self):
+        company = self.env.user.company_id
+        return self.env['stock.warehouse'].search([('company_id', '=', company.id)], limit=1)
+
+    @api.depends('line_ids.price_subtotal')
+    def _compute_amount_total(self):
+        for order in self:
+            order.amount_total = sum(order.line_ids.mapped('price_subtotal'))
+
+    def _compute_picking_ids(self):
+        """Receipt and disposition transfers (one may serve several returns)."""
+        by_order = {}
+        if self.ids:
+            groups = self.env['stock.move'].read_group(
+                [('return_order_id', 'in', self.ids), ('picking_id', '!=', False)],
+                ['return_order_id', 'picking_id'], ['return_order_id', 'picking_id'],
+                lazy=False)
+            for group in groups:
+                by_order.setdefault(group['return_order_id'][0], []).append(
+                    group['picking_id'][0])
+        for order in self:
+            order.picking_ids = [(6, 0, by_order.get(order.id, []))]
+            order.picking_count = len(by_order.get(order.id, []))
+
+    def _compute_scrap_count(self):
+        """Smart button: scraps of destroyed units."""
+        counts = self._count_by_order('stock.scrap', 'return_order_id')
+        for order in self:
+            order.scrap_count = counts.get(order.id, 0)
+
+    def _compute_inspection_count(self):
+        counts = self._count_by_order('overseas.return.inspection', 'order_id')
+        for order in self:
+            order.inspection_count = counts.get(order.id, 0)
+
+    def _count_by_order(self, model, field_name):
+        if not self.ids:
+            return {}
+        groups = self.env[model].read_group(
+            [(field_name, 'in', self.ids)], [field_name], [field_name])
+        return {group[field_name][0]: group['%s_count' % field_name] for group in groups}
+
+    def _compute_quarantine_days(self):
+        now = fields.Datetime.from_string(fields.Datetime.now())
+        for order in self:
+            if order.date_received and order.state in ('received', 'inspected'):
+                received = fields.Datetime.from_string(order.date_received)
+                order.quarantine_days = (now - received).days
+            else:
+                order.quarantine_days = 0
+
+    @api.onchange('warehouse_id')
+    def _onchange_warehouse_id(self):
+        if self.warehouse_id:
+            self.company_id = self.warehouse_id.company_id
+
+    @api.onchange('sale_order_id')
+    def _onchange_sale_order_id(self):
+        """Propose the customer, the invoice and the delivered lines of the sale."""
+        sale = self.sale_order_id
+        if not sale:
+            return
+        self.partner_id = sale.partner_id
+        self.currency_id = sale.currency_id
+        self.warehouse_id = sale.warehouse_id
+        self.invoice_id = sale.invoice_ids.filtered(
+            lambda inv: inv.type == 'out_invoice' and inv.state in ('open', 'paid'))[:1]
+        line_vals = self._prepare_lines_from_sale(
+            sale, exclude_orders=getattr(self, '_origin', self.browse()))
+        self.line_ids = [(5, 0, 0)] + [(0, 0, vals) for vals in line_vals]
+
+    @api.model
+    def create(self, vals):
+        if vals.get('name', _('New')) == _('New'):
+            vals['name'] = self.env['ir.sequence'].with_context(
+                force_company=vals.get('company_id')).next_by_code(
+                    'overseas.return.order') or _('New')
+        return super(OverseasReturnOrder, self).create(vals)
+
+    @api.multi
+    def unlink(self):
+        if any(order.state not in ('draft', 'cancel') for order in self):
+            raise UserError(_('Only draft or cancelled returns can be deleted.'))
+        return super(OverseasReturnOrder, self).unlink()
+
+    # ------------------------------------------------------------------ transitions
+    def _ensure_state(self, allowed, action):
+        wrong = self.filtered(lambda order: order.state not in allowed)
+        if wrong:
+            states = dict(self._fields['state']._description_selection(self.env))
+            raise UserError(_('%(action)s is not possible for %(orders)s in state '
+                              '"%(state)s".') % {
+                'action': action, 'orders': ', '.join(wrong.mapped('name')),
+                'state': states[wrong[0].state]})
+
+    def _ensure_manager(self, action):
+        if not self.env.user.has_group('overseas_returns.group_returns_manager'):
+            raise AccessError(_('Only a returns manager can %s.') % action)
+
+    @api.multi
+    def action_approve(self):
+        self._ensure_manager(_('approve a return'))
+        self._lock_for_update()
+        self._ensure_state(['draft'], _('Approving'))
+        if any(not order.line_ids for order in self):
+            raise UserError(_('Add at least one product before approving the return.'))
+        self.write({'state': 'approved'})
+        return True
+
+    @api.multi
+    def action_reject(self):
+        self._ensure_manager(_('reject a return'))
+        self._lock_for_update()
+        self._ensure_state(['draft'], _('Rejecting'))
+        self.write({'state': 'rejected'})
+        return True
+
+    @api.multi
+    def action_cancel(self):
+        self._lock_for_update()
+        self._ensure_state(['draft', 'approved'], _('Cancelling'))
+        self.write({'state': 'cancel'})
+        return True
+
+    @api.multi
+    def action_draft(self):
+        self._ensure_manager(_('reopen a return'))
+        self._lock_for_update()
+        self._ensure_state(['cancel', 'rejected'], _('Resetting to draft'))
+        self.write({'state': 'draft'})
+        return True
+
+    @api.multi
+    def action_receive(self):
+        """Receive every line's qty_received (product_qty where left at 0) into the
+        warehouse's returns location through one validated incoming transfer per order.
+
+        Less than announced leaves the rest waiting in a backorder; more than announced
+        needs a returns manager.
+        """
+        self._lock_for_update()
+        self._ensure_state(['approved'], _('Receiving'))
+        lines = self.mapped('line_ids')
+        if not lines:
+            raise UserError(_('There is nothing to receive on %s.')
+                            % ', '.join(self.mapped('name')))
+        lines._prepare_receipt_quantities()
+        pickings = self.env['stock.picking']
+        for order in self:
+            pickings |= order._create_receipt_picking()
+        pickings.action_confirm()
+        pickings.with_context(overseas_return_receiving=True).action_done()
+        now = fields.Datetime.now()
+        lines.write({'state': 'received'})
+        self.write({'state': 'received', 'date_received': now})
+        for picking in pickings:
+            picking.message_post_with_view(
+                'mail.message_origin_link',
+                values={'self': picking, 'origin': picking.return_order_id},
+                subtype_id=self.env.ref('mail.mt_note').id)
+        return True
+
+    def _create_receipt_picking(self):
+        self.ensure_one()
+        return self.env['stock.picking'].create(self._prepare_receipt_picking_vals())
+
+    def _prepare_receipt_picking_vals(self):
+        warehouse = self.warehouse_id
+        if not warehouse.return_type_id or not warehouse.return_location_id:
+            warehouse._ensure_return_setup()
+        source = self.partner_id.property_stock_customer or self.env.ref(
+            'stock.stock_location_customers')
+        destination = warehouse.return_location_id
+        return {
+            'picking_type_id': warehouse.return_type_id.id,
+            'partner_id': self.partner_id.id,
+            'origin': self.origin_ref and '%s (%s)' % (self.name, self.origin_ref) or self.name,
+            'location_id': source.id,
+            'location_dest_id': destination.id,
+            'return_order_id': self.id,
+            'company_id': self.company_id.id,
+            'move_lines': [(0, 0, line._prepare_receipt_move_vals(source, destination))
+                           for line in self.line_ids],
+        }
+
+    @api.multi
+    def action_dispose(self):
+        """Dispose of every inspected line of these returns."""
+        lines = self.mapped('line_ids').filtered(lambda line: line.state == 'inspected')
+        if not lines:
+            raise UserError(_('No inspected line is waiting for disposal on %s.')
+                            % ', '.join(self.mapped('name')))
+        return lines.action_dispose()
+
+    @api.multi
+    def action_inspect_all(self):
+        """Open the inspections of every received line, creating those that are missing."""
+        lines = self.mapped('line_ids').filtered(lambda line: line.state == 'received')
+        if not lines:
+            raise UserError(_('No received line is waiting for inspection.'))
+        return lines.action_inspect()
+
+    def _update_state_from_lines(self):
+        """Move orders on once their lines have all reached the next step."""
+        inspected = self.filtered(lambda order: order.state == 'received' and all(
+            line.state in ('inspected', 'disposed') for line in order.line_ids))
+        if inspected:
+            inspected.write({'state': 'inspected'})
+        done = self.filtered(lambda order: order.state in ('received', 'inspected') and all(
+            line.state == 'disposed' and line.rework_state != 'in_progress'
+            for line in order.line_ids))
+        if done:
+            done.write({'state': 'done', 'date_done': fields.Datetime.now()})
+
+    # ------------------------------------------------------------------ smart buttons
+    @api.multi
+    def action_view_pickings(self):
+        action = self.env.ref('stock.action_picking_tree_all').read()[0]
+        action['domain'] = [('id', 'in', self.mapped('picking_ids').ids)]
+        action['context'] = {}
+        return action
+
+    @api.multi
+    def action_view_scraps(self):
+        action = self.env.ref('stock.action_stock_scrap').read()[0]
+        action['domain'] = [('return_order_id', 'in', self.ids)]
+        action['context'] = {}
+        return action
+
+    @api.multi
+    def action_view_inspections(self):
+        action = self.env.ref('overseas_returns.overseas_return_inspection_action').read()[0]
+        action['domain'] = [('order_id', 'in', self.ids)]
+        return action
+
+    # ------------------------------------------------------------------ creation helpers
+    @api.model
+    def _prepare_lines_from_sale(self, sale, exclude_orders=None):
+        """Line values for what was delivered and not yet claimed by other returns."""
+        claimed = self.env['overseas.return.line']._claimed_qty_by_sale_line(
+            sale.order_line, exclude_orders=exclude_orders or self.browse())
+        values = []
+        for sale_line in sale.order_line.filtered(
+                lambda l: l.product_id.type in ('product', 'consu') and l.qty_delivered > 0):
+            available = sale_line.qty_delivered - claimed.get(sale_line.id, 0.0)
+            if available <= 0:
+                continue
+            values.append({
+                'product_id': sale_line.product_id.id,
+                'product_qty': available,
+                'price_unit': sale_line.price_reduce,
+                'sale_line_id': sale_line.id,
+            })
+        return values
+
+    @api.model
+    def create_from_sale_order(self, sale):
+        """Create a draft return for a sale order's delivered, unclaimed lines."""
+        line_vals = self._prepare_lines_from_sale(sale)
+        if not line_vals:
+            raise UserError(_('Nothing delivered on %s is left to return.') % sale.name)
+        invoice = sale.invoice_ids.filtered(
+            lambda inv: inv.type == 'out_invoice' and inv.state in ('open', 'paid'))[:1]
+        return self.create({
+            'partner_id': sale.partner_id.id,
+            'company_id': sale.company_id.id,
+            'warehouse_id': sale.warehouse_id.id,
+            'currency_id': sale.currency_id.id,
+            'sale_order_id': sale.id,
+            'invoice_id': invoice.id,
+            'origin_ref': sale.client_order_ref or sale.name,
+            'line_ids': [(0, 0, vals) for vals in line_vals],
+        })
+
+    @api.model
+    def create_from_delivery(self, picking):
+        """Create a draft return for what a done delivery shipped."""
+        if picking.picking_type_code != 'outgoing' or picking.state != 'done':
+            raise UserError(_('Returns can only be created from a done delivery.'))
+        sale = picking.sale_id
+        price_by_product = {}
+        if sale:
+            for sale_line in sale.order_line:
+                price_by_product.setdefault(sale_line.product_id.id, sale_line.price_reduce)
+        line_vals = []
+        for move in picking.move_lines.filtered(lambda m: m.state == 'done'):
+            line_vals.append({
+                'product_id': move.product_id.id,
+                'product_qty': move.product_qty,
+                'price_unit': price_by_product.get(move.product_id.id,
+                                                   move.product_id.lst_price),
+                'sale_line_id': move.sale_line_id.id,
+            })
+        warehouse = picking.picking_type_id.warehouse_id
+        return self.create({
+            'partner_id': (picking.partner_id.commercial_partner_id or picking.partner_id).id,
+            'company_id': picking.company_id.id,
+            'warehouse_id': warehouse.id,
+            'delivery_id': picking.id,
+            'sale_order_id': sale.id,
+            'currency_id': (sale.currency_id or picking.company_id.currency_id).id,
+            'origin_ref': sale.client_order_ref or picking.origin or picking.name,
+            'line_ids': [(0, 0, vals) for vals in line_vals],
+        })
+
+    def _action_open_form(self):
+        action = self.env.ref('overseas_returns.overseas_return_order_action').read()[0]
+        action.update(views=[(False, 'form')], view_mode='form', res_id=self.id)
+        return action

@@ -1,0 +1,29 @@
+from odoo import api, fields, models
+
+
+class SaleOrder(models.Model):
+    _inherit = 'sale.order'
+
+    overseas_return_ids = fields.One2many('overseas.return.order', 'sale_order_id',
+                                          string='Customer Returns')
+    overseas_return_count = fields.Integer(compute='_compute_overseas_return_count')
+
+    def _compute_overseas_return_count(self):
+        groups = self.env['overseas.return.order'].read_group(
+            [('sale_order_id', 'in', self.ids)], ['sale_order_id'], ['sale_order_id'])
+        counts = {g['sale_order_id'][0]: g['sale_order_id_count'] for g in groups}
+        for sale in self:
+            sale.overseas_return_count = counts.get(sale.id, 0)
+
+    @api.multi
+    def action_create_overseas_return(self):
+        self.ensure_one()
+        order = self.env['overseas.return.order'].create_from_sale_order(self)
+        return order._action_open_form()
+
+    @api.multi
+    def action_view_overseas_returns(self):
+        action = self.env.ref('overseas_returns.overseas_return_order_action').read()[0]
+        action['domain'] = [('sale_order_id', 'in', self.ids)]
+        action['context'] = {'default_sale_order_id': self.id}
+        return action

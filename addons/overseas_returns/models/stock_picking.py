@@ -1,0 +1,14 @@
+from odoo import fields, models
+
+
+class StockPicking(models.Model):
+    _inherit = 'stock.picking'
+
+    return_order_id = fields.Many2one('overseas.return.order', string='Customer Return',
+                                      index=True, readonly=True, copy=False)
+
+    def action_create_overseas_return(self):
+        """Start a customer return from this done delivery."""
+        self.ensure_one()
+        order = self.env['overseas.return.order'].create_from_delivery(self)
+        return order._action_open_form()
