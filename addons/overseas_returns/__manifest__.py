@@ -27,6 +27,9 @@
         'views/overseas_returns_menus.xml',
         'views/overseas_return_reason_views.xml',
     ],
+    'demo': [
+        'demo/overseas_returns_demo.xml',
+    ],
     'post_init_hook': 'post_init_hook',
     'installable': True,
     'application': True,

@@ -13,3 +13,4 @@ from . import stock_move
 from . import stock_picking
 from . import stock_scrap
 from . import sale_order
+from . import overseas_return_order_demo

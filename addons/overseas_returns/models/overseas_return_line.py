@@ -44,8 +44,9 @@ class OverseasReturnLine(models.Model):
     price_unit = fields.Monetary(string='Unit Price')
     price_subtotal = fields.Monetary(compute='_compute_price_subtotal', store=True,
                                      string='Value')
-    reason_id = fields.Many2one('overseas.return.reason', string='Reason', required=True,
-                                ondelete='restrict')
+    reason_id = fields.Many2one('overseas.return.reason', string='Reason',
+                                ondelete='restrict',
+                                help='Required before the return is approved.')
     reason_category_id = fields.Many2one(related='reason_id.category_id', store=True,
                                          readonly=True, string='Reason Category')
     customer_note = fields.Text(help="The customer's own words about the return.")
@@ -170,7 +171,8 @@ class OverseasReturnLine(models.Model):
             'name': self.order_id.name,
             'product_id': self.product_id.id,
             'product_uom': uom.id,
-            'product_uom_qty': self.product_qty,
+            # more than announced arrived (a manager allowed it): expect what came
+            'product_uom_qty': max(self.product_qty, self.qty_received),
             'location_id': source.id,
             'location_dest_id': destination.id,
             'return_line_id': self.id,

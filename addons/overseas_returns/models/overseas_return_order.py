@@ -203,6 +203,10 @@ class OverseasReturnOrder(models.Model):
         self._ensure_state(['draft'], _('Approving'))
         if any(not order.line_ids for order in self):
             raise UserError(_('Add at least one product before approving the return.'))
+        no_reason = self.mapped('line_ids').filtered(lambda line: not line.reason_id)
+        if no_reason:
+            raise UserError(_('Give the return reason of %s before approving.')
+                            % ', '.join(no_reason.mapped('display_name')))
         self.write({'state': 'approved'})
         return True
 

@@ -1,0 +1,79 @@
+from odoo.tests.common import SavepointCase
+
+
+class ReturnsCase(SavepointCase):
+    """Shared fixtures: a warehouse with return locations, customers, products, users."""
+
+    @classmethod
+    def setUpClass(cls):
+        super(ReturnsCase, cls).setUpClass()
+        cls.env = cls.env(context=dict(cls.env.context, tracking_disable=True,
+                                       mail_create_nolog=True, mail_notrack=True))
+        cls.company = cls.env.ref('base.main_company')
+        cls.warehouse = cls.env['stock.warehouse'].create({
+            'name': 'Test US 3PL', 'code': 'TUS', 'company_id': cls.company.id})
+        cls.customer = cls.env['res.partner'].create({'name': 'Jane Buyer', 'customer': True})
+        cls.categ_electronics = cls.env['product.category'].create({'name': 'Electronics'})
+        Product = cls.env['product.product']
+        cls.earbuds = Product.create({
+            'name': 'Wireless Earbuds', 'default_code': 'EB-01', 'type': 'product',
+            'list_price': 40.0, 'categ_id': cls.categ_electronics.id,
+            'barcode': '4006381333931'})
+        cls.mug = Product.create({
+            'name': 'Ceramic Mug', 'default_code': 'MUG-01', 'type': 'product',
+            'list_price': 12.5})
+        cls.reason_defect = cls.env.ref('overseas_returns.reason_manufacturing_defect')
+        cls.reason_changed_mind = cls.env.ref('overseas_returns.reason_changed_mind')
+        cls.reason_transit = cls.env.ref('overseas_returns.reason_damaged_in_transit')
+        cls.grade = {code: cls.env.ref('overseas_returns.grade_%s' % code.lower())
+                     for code in 'ABCDEF'}
+        group_user = cls.env.ref('overseas_returns.group_returns_user')
+        group_manager = cls.env.ref('overseas_returns.group_returns_manager')
+        Users = cls.env['res.users'].with_context(no_reset_password=True)
+        cls.user = Users.create({
+            'name': 'Warehouse Worker', 'login': 'ort_worker', 'email': 'w@example.com',
+            'groups_id': [(6, 0, [group_user.id, cls.env.ref('base.group_user').id])]})
+        cls.manager = Users.create({
+            'name': 'Returns Manager', 'login': 'ort_manager', 'email': 'm@example.com',
+            'groups_id': [(6, 0, [group_manager.id, cls.env.ref('base.group_user').id])]})
+        cls.stock_location = cls.warehouse.lot_stock_id
+        cls.return_location = cls.warehouse.return_location_id
+
+    @classmethod
+    def _create_order(cls, lines=None, **values):
+        """A draft return; lines are (product, qty, reason) tuples."""
+        lines = lines or [(cls.earbuds, 1.0, cls.reason_defect)]
+        vals = {
+            'partner_id': cls.customer.id,
+            'warehouse_id': cls.warehouse.id,
+            'origin_ref': '113-0000000-0000001',
+            'line_ids': [(0, 0, {'product_id': product.id, 'product_qty': qty,
+                                 'reason_id': reason.id})
+                         for product, qty, reason in lines],
+        }
+        vals.update(values)
+        return cls.env['overseas.return.order'].create(vals)
+
+    @classmethod
+    def _create_received(cls, lines=None, **values):
+        order = cls._create_order(lines, **values)
+        order.action_approve()
+        order.action_receive()
+        return order
+
+    @classmethod
+    def _inspect(cls, lines, grade_code, fault_party=None):
+        """Inspect lines with every check passed; returns the confirmed inspections."""
+        Inspection = cls.env['overseas.return.inspection']
+        lines.action_inspect()
+        inspections = Inspection.search([('line_id', 'in', lines.ids), ('state', '=', 'draft')])
+        inspections.mapped('check_ids').write({'result': 'pass'})
+        values = {'grade_id': cls.grade[grade_code].id}
+        if fault_party:
+            values['fault_party'] = fault_party
+        inspections.write(values)
+        inspections.action_confirm()
+        return inspections
+
+    def qty_at(self, product, location):
+        return self.env['stock.quant']._get_available_quantity(product, location)

@@ -1,0 +1,96 @@
+from odoo.exceptions import UserError, ValidationError
+
+from .common import ReturnsCase
+
+
+class TestFromSale(ReturnsCase):
+
+    @classmethod
+    def setUpClass(cls):
+        super(TestFromSale, cls).setUpClass()
+        Quant = cls.env['stock.quant']
+        Quant._update_available_quantity(cls.earbuds, cls.stock_location, 10.0)
+        Quant._update_available_quantity(cls.mug, cls.stock_location, 10.0)
+        cls.sale = cls.env['sale.order'].create({
+            'partner_id': cls.customer.id,
+            'warehouse_id': cls.warehouse.id,
+            'client_order_ref': '113-4829173-2291044',
+            'order_line': [
+                (0, 0, {'product_id': cls.earbuds.id, 'product_uom_qty': 3.0,
+                        'price_unit': 39.0}),
+                (0, 0, {'product_id': cls.mug.id, 'product_uom_qty': 2.0,
+                        'price_unit': 12.0}),
+            ]})
+        cls.sale.action_confirm()
+        cls.delivery = cls.sale.picking_ids
+        # only two of the three earbuds and both mugs left the warehouse
+        for move in cls.delivery.move_lines:
+            move.move_line_ids.qty_done = 2.0
+        cls.delivery.action_done()
+
+    def test_create_from_sale_takes_delivered_quantities(self):
+        order = self.env['overseas.return.order'].create_from_sale_order(self.sale)
+        self.assertEqual(order.sale_order_id, self.sale)
+        self.assertEqual(order.partner_id, self.customer)
+        self.assertEqual(order.origin_ref, '113-4829173-2291044')
+        by_product = {line.product_id: line for line in order.line_ids}
+        self.assertEqual(by_product[self.earbuds].product_qty, 2.0)
+        self.assertEqual(by_product[self.earbuds].price_unit, 39.0)
+        self.assertEqual(by_product[self.mug].product_qty, 2.0)
+
+    def test_never_more_than_delivered_minus_claimed(self):
+        earbuds_line = self.sale.order_line.filtered(lambda l: l.product_id == self.earbuds)
+        first = self._create_order([(self.earbuds, 1.0, self.reason_defect)])
+        first.line_ids.sale_line_id = earbuds_line
+        with self.assertRaises(ValidationError), self.env.cr.savepoint():
+            self._create_order([(self.earbuds, 2.0, self.reason_defect)],
+                               line_ids=[(0, 0, {'product_id': self.earbuds.id,
+                                                 'product_qty': 2.0,
+                                                 'reason_id': self.reason_defect.id,
+                                                 'sale_line_id': earbuds_line.id})])
+        with self.assertRaises(ValidationError), self.env.cr.savepoint():
+            first.line_ids.product_qty = 3.0
+        self.env.clear()
+        self.assertEqual(first.line_ids.product_qty, 1.0)
+        # proposing from the sale only offers what is left
+        second = self.env['overseas.return.order'].create_from_sale_order(self.sale)
+        earbuds = second.line_ids.filtered(lambda l: l.product_id == self.earbuds)
+        self.assertEqual(earbuds.product_qty, 1.0)
+        # a cancelled return frees its claim
+        first.action_cancel()
+        earbuds.product_qty = 2.0
+        self.assertEqual(earbuds.product_qty, 2.0)
+
+    def test_onchange_sale_order_fills_the_form(self):
+        order = self.env['overseas.return.order'].new({'sale_order_id': self.sale.id})
+        order._onchange_sale_order_id()
+        self.assertEqual(order.partner_id, self.customer)
+        self.assertEqual(order.warehouse_id, self.warehouse)
+        self.assertEqual(sorted(order.line_ids.mapped('product_qty')), [2.0, 2.0])
+
+    def test_create_from_delivery(self):
+        action = self.delivery.action_create_overseas_return()
+        self.assertEqual(action['res_model'], 'overseas.return.order')
+        order = self.env['overseas.return.order'].browse(action['res_id'])
+        self.assertEqual(order.delivery_id, self.delivery)
+        self.assertEqual(order.sale_order_id, self.sale)
+        self.assertEqual(order.warehouse_id, self.warehouse)
+        self.assertEqual(sorted(order.line_ids.mapped('product_qty')), [2.0, 2.0])
+        self.assertTrue(all(order.line_ids.mapped('sale_line_id')))
+        with self.assertRaises(ValidationError), self.env.cr.savepoint():
+            self.env['overseas.return.order'].create_from_delivery(self.delivery)
+
+    def test_nothing_left_to_return(self):
+        self.env['overseas.return.order'].create_from_sale_order(self.sale)
+        with self.assertRaises(UserError):
+            self.env['overseas.return.order'].create_from_sale_order(self.sale)
+
+    def test_from_undelivered_picking_refused(self):
+        backorder = self.sale.picking_ids.filtered(lambda p: p.state != 'done')
+        with self.assertRaises(UserError):
+            self.env['overseas.return.order'].create_from_delivery(backorder)
+
+    def test_sale_smart_button(self):
+        action = self.sale.action_create_overseas_return()
+        self.assertEqual(self.sale.overseas_return_count, 1)
+        self.assertTrue(action['res_id'])
