@@ -113,3 +113,16 @@ def screenshot(driver, name):
     path = os.path.join(SCREENSHOTS, name)
     driver.save_screenshot(path)
     return path
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """Keep a screenshot of the browser when a browser test fails."""
+    outcome = yield
+    report = outcome.get_result()
+    driver = item.funcargs.get('browser') if hasattr(item, 'funcargs') else None
+    if report.when == 'call' and report.failed and driver is not None:
+        path = os.path.join(ROOT, '.data', 'logs', 'failure-%s.png' % item.name)
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        driver.save_screenshot(path)
+        report.sections.append(('browser', 'screenshot of the failure: %s' % path))

@@ -3,6 +3,7 @@ from psycopg2 import errorcodes
 
 from odoo import _, models
 from odoo.exceptions import UserError
+from odoo.tools import mute_logger
 
 
 class OverseasReturnLockMixin(models.AbstractModel):
@@ -21,7 +22,7 @@ class OverseasReturnLockMixin(models.AbstractModel):
         if not self.ids:
             return
         try:
-            with self.env.cr.savepoint():
+            with self.env.cr.savepoint(), mute_logger('odoo.sql_db'):
                 self.env.cr.execute(
                     'SELECT id FROM "%s" WHERE id IN %%s FOR UPDATE NOWAIT' % self._table,
                     (tuple(self.ids),))

@@ -19,7 +19,8 @@ DEMO_RETURNS = [
      'ship_back', [Line('phone_case', 2, 'colour_differs', 'B'),
                    Line('yoga_mat', 1, 'not_needed', 'A')]),
     ('done', 'fischer', 'DEF', 'amazon', '302-6183920-4471527', '00340434161094042557',
-     'drop_off', [Line('desk_lamp', 1, 'manufacturing_defect', 'D', 'LPNRR5520918843')]),
+     'drop_off',
+     [Line('desk_lamp', 1, 'manufacturing_defect', 'D', 'LPNRR5520918843')]),
     ('done', 'becker', 'DEF', 'ebay', '04-11872-39016', '00340434518800127391',
      'ship_back', [Line('mug_set', 1, 'damaged_in_transit', 'F')]),
     ('done', 'tanaka', 'JPT', 'own_shop', 'WEB-100318', '438912765530',
@@ -46,8 +47,9 @@ DEMO_RETURNS = [
     ('rework', 'fischer', 'DEF', 'own_shop', 'WEB-100597', '00340434518800169032',
      'ship_back', [Line('earbuds', 1, 'colour_differs', 'C'),
                    Line('phone_case', 1, 'colour_differs', 'B')]),
-    ('inspected', 'johnson', 'USW', 'amazon', '112-7730514-6628219', '1Z8V52W90327719034',
-     'ship_back', [Line('gummies', 2, 'unsuitable', 'E', 'LPNRR8826610437')]),
+    ('inspected', 'johnson', 'USW', 'amazon', '112-7730514-6628219',
+     '1Z8V52W90327719034', 'ship_back',
+     [Line('gummies', 2, 'unsuitable', 'E', 'LPNRR8826610437')]),
     ('inspected', 'becker', 'DEF', 'ebay', '19-10944-62350', '00340434161094118260',
      'ship_back', [Line('power_bank', 1, 'manufacturing_defect', 'F')]),
     ('inspected', 'tanaka', 'JPT', 'amazon', '250-8127704-6630921', '571034870118',
@@ -61,10 +63,12 @@ DEMO_RETURNS = [
                 Line('mug_set', 1, 'damaged_in_transit')]),
     ('received', 'fischer', 'DEF', 'shopify', '#2419', '00340434620017790045',
      'ship_back', [Line('gummies', 2, 'arrived_late')]),
-    ('received', 'miller', 'USW', 'amazon', '111-5528063-9184725', '9405536897846119820471',
-     'ship_back', [Line('power_bank', 1, 'changed_mind', None, 'LPNRR1478033265')]),
-    ('approved', 'becker', 'DEF', 'amazon', '305-7724416-1059338', '00340434161094203348',
-     'drop_off', [Line('yoga_mat', 1, 'colour_differs')]),
+    ('received', 'miller', 'USW', 'amazon', '111-5528063-9184725',
+     '9405536897846119820471', 'ship_back',
+     [Line('power_bank', 1, 'changed_mind', None, 'LPNRR1478033265')]),
+    ('approved', 'becker', 'DEF', 'amazon', '305-7724416-1059338',
+     '00340434161094203348', 'drop_off',
+     [Line('yoga_mat', 1, 'colour_differs')]),
     ('approved', 'tanaka', 'JPT', 'ebay', '08-10387-55129', '438912790273',
      'ship_back', [Line('desk_lamp', 1, 'not_needed'),
                    Line('earbuds', 1, 'not_needed')]),
@@ -180,8 +184,9 @@ class OverseasReturnOrderDemo(models.Model):
                 continue
             order.line_ids.action_dispose()
             if target == 'done':
-                order.line_ids.filtered(
-                    lambda l: l.rework_state == 'in_progress').action_rework_done()
+                in_rework = order.line_ids.filtered(
+                    lambda line: line.rework_state == 'in_progress')
+                in_rework.action_rework_done()
                 order.date_done = fields.Datetime.to_string(
                     min(now, received + datetime.timedelta(days=2, hours=3)))
         return True
@@ -211,7 +216,8 @@ def _inspect(pairs, grades, when):
             'check_ids': [(1, check.id, {'result': _check_result(
                 check, spec_line)}) for check in inspection.check_ids],
         })
-    lines.mapped('inspection_ids').filtered(lambda i: i.state == 'draft').action_confirm()
+    inspections = lines.mapped('inspection_ids').filtered(lambda i: i.state == 'draft')
+    inspections.action_confirm()
 
 
 def _check_result(check, spec_line):

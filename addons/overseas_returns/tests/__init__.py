@@ -6,3 +6,4 @@ from . import test_dispose
 from . import test_sale
 from . import test_security
 from . import test_warehouse
+from . import test_concurrency

@@ -74,3 +74,16 @@ class TestInspection(ReturnsCase):
             inspections.action_confirm()
         with self.assertRaises(UserError):
             order.line_ids.action_inspect()
+
+    def test_pass_open_checks_keeps_failures(self):
+        order = self._create_received()
+        order.line_ids.action_inspect()
+        inspection = order.line_ids.inspection_ids
+        inspection.check_ids[0].result = 'fail'
+        inspection.action_pass_open_checks()
+        self.assertEqual(inspection.check_ids[0].result, 'fail')
+        self.assertEqual(set(inspection.check_ids[1:].mapped('result')), {'pass'})
+        inspection.grade_id = self.grade['C']
+        inspection.action_confirm()
+        with self.assertRaises(UserError):
+            inspection.action_pass_open_checks()

@@ -1,0 +1,76 @@
+"""Two warehouse workers (two server workers) on the same return, with two real
+database connections: one succeeds, the other is refused, nothing is done twice."""
+from odoo import SUPERUSER_ID, api
+from odoo.exceptions import UserError
+from odoo.tests.common import TransactionCase
+
+
+class TestConcurrency(TransactionCase):
+
+    def setUp(self):
+        super(TestConcurrency, self).setUp()
+        # committed data, visible to both connections (the test database is a throwaway copy)
+        with self.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            code = 'C%03d' % (env['stock.warehouse'].search_count([]) % 1000)
+            warehouse = env['stock.warehouse'].create({'name': 'Race %s' % code, 'code': code})
+            product = env['product.product'].create({
+                'name': 'Race Lamp %s' % code, 'type': 'product', 'list_price': 10.0})
+            order = env['overseas.return.order'].create({
+                'partner_id': env.ref('base.res_partner_2').id if env.ref(
+                    'base.res_partner_2', raise_if_not_found=False) else env.user.partner_id.id,
+                'warehouse_id': warehouse.id,
+                'line_ids': [(0, 0, {
+                    'product_id': product.id, 'product_qty': 2.0,
+                    'reason_id': env.ref('overseas_returns.reason_changed_mind').id})]})
+            order.action_approve()
+            self.order_id, self.line_id = order.id, order.line_ids.id
+            self.product_id, self.warehouse_id = product.id, warehouse.id
+        self.cr1 = self.registry.cursor()
+        self.cr2 = self.registry.cursor()
+        self.addCleanup(self.cr1.close)
+        self.addCleanup(self.cr2.close)
+        self.env1 = api.Environment(self.cr1, SUPERUSER_ID, {})
+        self.env2 = api.Environment(self.cr2, SUPERUSER_ID, {})
+
+    def _qty(self, env, location):
+        product = env['product.product'].browse(self.product_id)
+        return env['stock.quant']._get_available_quantity(product, location)
+
+    def test_concurrent_receive_and_dispose(self):
+        orders1 = self.env1['overseas.return.order'].browse(self.order_id)
+        orders2 = self.env2['overseas.return.order'].browse(self.order_id)
+        orders1.action_receive()                          # worker 1, not committed yet
+        with self.assertRaises(UserError):
+            orders2.action_receive()                      # worker 2 is told at once
+        self.cr2.rollback()
+        self.cr1.commit()
+        with self.assertRaises(UserError):
+            orders2.action_receive()                      # retry sees it was received
+        self.cr2.rollback()
+        self.assertEqual(len(orders2.picking_ids), 1, 'one receipt only')
+        # end worker 2's read transaction: a snapshot older than worker 1's next commit
+        # would get PostgreSQL's serialization failure, which Odoo's RPC layer retries
+        self.cr2.rollback()
+
+        line1 = self.env1['overseas.return.line'].browse(self.line_id)
+        line2 = self.env2['overseas.return.line'].browse(self.line_id)
+        line1.action_inspect()
+        inspection = line1.inspection_ids
+        inspection.check_ids.write({'result': 'pass'})
+        inspection.grade_id = self.env1.ref('overseas_returns.grade_a')
+        inspection.action_confirm()
+        self.cr1.commit()
+
+        line1.action_dispose()
+        with self.assertRaises(UserError):
+            line2.action_dispose()
+        self.cr2.rollback()
+        self.cr1.commit()
+        with self.assertRaises(UserError):
+            line2.action_dispose()
+        self.cr2.rollback()
+        warehouse = self.env2['stock.warehouse'].browse(self.warehouse_id)
+        self.assertEqual(self._qty(self.env2, warehouse.lot_stock_id), 2.0, 'moved once')
+        self.assertEqual(self._qty(self.env2, warehouse.return_location_id), 0.0)
+        self.assertEqual(line2.state, 'disposed')

@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# make bench: returns desk throughput, our batch flow against Odoo's native return flow.
+# Builds a scratch database ort_bench (a copy of the current unit-test template when one
+# matches the add-ons' hash, else a fresh install without demo data), runs
+# scripts/bench.py on it and drops it again.
+#   BENCH_RETURNS (default 200) returns of BENCH_LINES (default 5) lines each.
+set -euo pipefail
+. "$(dirname "$0")/env.sh"
+cd "$ROOT"
+db=${BENCH_DB:-ort_bench}
+case "$db" in ort_bench*) ;; *) die "BENCH_DB must start with ort_bench" ;; esac
+cleanup() {
+  dropdb --if-exists "$db" 2>/dev/null || true
+  rm -rf ".data/filestore/$db"
+}
+trap cleanup EXIT
+cleanup
+
+hash=$(bash scripts/addons_hash.sh)
+tmpl=$(psql -XtAc "SELECT datname FROM pg_database WHERE datname = 'ort_tmpl_unit_$hash'" || true)
+copied=
+if [ -n "$tmpl" ]; then
+  say "copying template $tmpl into $db"
+  if createdb -T "$tmpl" "$db" 2>/dev/null; then
+    copied=1
+    if [ -d ".data/filestore/$tmpl" ]; then
+      mkdir -p .data/filestore; cp -a ".data/filestore/$tmpl" ".data/filestore/$db"
+    fi
+  else
+    say "template $tmpl is busy; installing instead"
+  fi
+fi
+if [ -z "$copied" ]; then
+  say "creating $db and installing overseas_returns (no demo data)"
+  createdb "$db"
+  "$VENV/bin/odoo" -c odoo.conf -d "$db" --without-demo=all --stop-after-init --no-http \
+    --log-level=warn -i overseas_returns 2>&1 \
+    | grep -v -e YAMLLoadWarning -e 'yaml.load' -e 'test_exceptions' || true
+  [ "$(psql -XtA -d "$db" -c "SELECT state FROM ir_module_module WHERE name='overseas_returns'")" = installed ] \
+    || die "installing overseas_returns into $db failed (log above)"
+fi
+say "running the benchmark"
+"$VENV/bin/python" scripts/bench.py -c odoo.conf -d "$db" \
+  --returns "${BENCH_RETURNS:-200}" --lines "${BENCH_LINES:-5}"
