@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 DB ?= returns
 PORT ?= 8069
-MODULES ?= overseas_returns,overseas_returns_reports
+MODULES ?= overseas_returns,overseas_returns_reports,l10n_generic_coa
 export DB PORT MODULES
 
 .PHONY: setup run test bench db stop-pg clean

@@ -13,4 +13,9 @@ from . import stock_move
 from . import stock_picking
 from . import stock_scrap
 from . import sale_order
+from . import account_invoice
+from . import account_invoice_line
+from . import overseas_return_refund_rule
+from . import overseas_return_deduction_type
+from . import overseas_return_order_refund
 from . import overseas_return_order_demo

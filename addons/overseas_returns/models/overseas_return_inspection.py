@@ -8,7 +8,6 @@ class OverseasReturnInspection(models.Model):
     """The inspection form of one return line: checklist, grade, fault party, photos."""
 
     _name = 'overseas.return.inspection'
-    _inherit = ['mail.thread']
     _description = 'Return Inspection'
     _order = 'date desc, id desc'
     _rec_name = 'line_id'
@@ -21,16 +20,14 @@ class OverseasReturnInspection(models.Model):
     company_id = fields.Many2one(related='line_id.company_id', store=True, readonly=True)
     template_id = fields.Many2one('overseas.return.inspection.template', readonly=True)
     state = fields.Selection([('draft', 'In progress'), ('done', 'Confirmed')],
-                             default='draft', required=True, readonly=True, copy=False,
-                             track_visibility='onchange')
+                             default='draft', required=True, readonly=True, copy=False)
     user_id = fields.Many2one('res.users', string='Inspector',
                               default=lambda self: self.env.user,
                               states={'done': [('readonly', True)]})
     date = fields.Datetime(default=fields.Datetime.now, required=True,
                            states={'done': [('readonly', True)]})
     grade_id = fields.Many2one('overseas.return.grade', string='Grade',
-                               states={'done': [('readonly', True)]},
-                               track_visibility='onchange')
+                               states={'done': [('readonly', True)]})
     resellable = fields.Boolean(related='grade_id.resellable', readonly=True)
     fault_party = fields.Selection(FAULT_PARTIES, states={'done': [('readonly', True)]})
     check_ids = fields.One2many('overseas.return.inspection.check', 'inspection_id',

@@ -66,6 +66,9 @@ class OverseasReturnLine(models.Model):
     disposition = fields.Selection(DISPOSITIONS, copy=False,
                                    help='Proposed by inspection; may be changed until '
                                         'the line is disposed of.')
+    date_disposed = fields.Datetime(
+        readonly=True, copy=False,
+        help='When the goods reached their final place (after rework, for reworked goods).')
     rework_state = fields.Selection([('in_progress', 'In rework'), ('done', 'Reworked')],
                                     readonly=True, copy=False)
     move_ids = fields.One2many('stock.move', 'return_line_id', string='Stock Moves',
@@ -242,7 +245,7 @@ class OverseasReturnLine(models.Model):
             lines._transfer(warehouse.return_location_id, destination)
         self.filtered(lambda l: l.disposition == 'scrap')._scrap()
         rework = self.filtered(lambda l: l.disposition == 'rework')
-        (self - rework).write({'state': 'disposed'})
+        (self - rework).write({'state': 'disposed', 'date_disposed': fields.Datetime.now()})
         rework.write({'state': 'disposed', 'rework_state': 'in_progress'})
         self.mapped('order_id')._update_state_from_lines()
         return True
@@ -259,7 +262,7 @@ class OverseasReturnLine(models.Model):
         for warehouse in self.mapped('warehouse_id'):
             self.filtered(lambda l: l.warehouse_id == warehouse)._transfer(
                 warehouse.return_rework_location_id, warehouse.lot_stock_id)
-        self.write({'rework_state': 'done'})
+        self.write({'rework_state': 'done', 'date_disposed': fields.Datetime.now()})
         self.mapped('order_id')._update_state_from_lines()
         return True
 

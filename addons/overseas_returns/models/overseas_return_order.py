@@ -243,6 +243,10 @@ class OverseasReturnOrder(models.Model):
         """
         self._lock_for_update()
         self._ensure_state(['approved'], _('Receiving'))
+        returnless = self.filtered(lambda order: order.return_method == 'returnless')
+        if returnless:
+            raise UserError(_('%s is returnless: the customer keeps the goods, there is '
+                              'nothing to receive.') % ', '.join(returnless.mapped('name')))
         lines = self.mapped('line_ids')
         if not lines:
             raise UserError(_('There is nothing to receive on %s.')

@@ -7,3 +7,4 @@ from . import test_sale
 from . import test_security
 from . import test_warehouse
 from . import test_concurrency
+from . import test_refund

@@ -10,6 +10,8 @@ class ReturnsCase(SavepointCase):
         cls.env = cls.env(context=dict(cls.env.context, tracking_disable=True,
                                        mail_create_nolog=True, mail_notrack=True))
         cls.company = cls.env.ref('base.main_company')
+        if not cls.env.user.email:  # a database without demo data: chatter needs an author
+            cls.env.user.email = 'admin@example.com'
         cls.warehouse = cls.env['stock.warehouse'].create({
             'name': 'Test US 3PL', 'code': 'TUS', 'company_id': cls.company.id})
         cls.customer = cls.env['res.partner'].create({'name': 'Jane Buyer', 'customer': True})

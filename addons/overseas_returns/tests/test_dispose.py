@@ -126,3 +126,12 @@ class TestDispose(ReturnsCase):
         order.action_dispose()
         self.assertEqual(order.state, 'done')
         self.assertEqual(self.qty_at(self.mug, self.stock_location), 1.0)
+
+    def test_disposal_date_waits_for_rework(self):
+        restock = self._inspected('A')
+        rework = self._inspected('C')
+        (restock | rework).mapped('line_ids').action_dispose()
+        self.assertTrue(restock.line_ids.date_disposed)
+        self.assertFalse(rework.line_ids.date_disposed)
+        rework.line_ids.action_rework_done()
+        self.assertTrue(rework.line_ids.date_disposed)

@@ -1,1 +1,1 @@
-
+from . import overseas_return_refund_wizard

@@ -1,0 +1,30 @@
+from odoo import api, fields, models
+
+
+class AccountInvoice(models.Model):
+    _inherit = 'account.invoice'
+
+    overseas_return_id = fields.Many2one('overseas.return.order', string='Customer Return',
+                                         index=True, readonly=True, copy=False)
+
+    @api.multi
+    def action_invoice_open(self):
+        result = super(AccountInvoice, self).action_invoice_open()
+        refunds = self.filtered(
+            lambda inv: inv.type == 'out_refund' and inv.overseas_return_id)
+        refunds._reconcile_with_refunded_invoice()
+        refunds.mapped('overseas_return_id')._update_state_from_refunds()
+        return result
+
+    def _reconcile_with_refunded_invoice(self):
+        """Apply a validated return credit note to its invoice while that is still open;
+        otherwise it stays an outstanding credit, to pay out to the customer."""
+        for refund in self:
+            invoice = refund.refund_invoice_id
+            if invoice.state != 'open':
+                continue
+            credits = refund.move_id.line_ids.filtered(
+                lambda aml: aml.account_id == invoice.account_id and not aml.reconciled
+                and aml.credit > 0)
+            for credit in credits:
+                invoice.assign_outstanding_credit(credit.id)

@@ -1,0 +1,436 @@
+from odoo import _, api, fields, models
+from odoo.exceptions import AccessError, UserError
+from odoo.tools import float_compare, float_is_zero
+
+REFUND_STATES = [
+    ('none', 'Nothing to refund'),
+    ('to_refund', 'To refund'),
+    ('partial', 'Partially refunded'),
+    ('refunded', 'Refunded'),
+]
+
+
+class OverseasReturnOrder(models.Model):
+    """Refunds of a return: itemised customer credit notes (account.invoice out_refund).
+
+    Kept apart from the return flow itself; the amounts come from the credit notes:
+    drafts are not refunded yet, cancelled ones do not count.
+    """
+
+    _inherit = 'overseas.return.order'
+
+    refund_invoice_ids = fields.One2many('account.invoice', 'overseas_return_id',
+                                         string='Credit Notes', readonly=True)
+    refund_count = fields.Integer(compute='_compute_refund_count')
+    amount_refunded = fields.Monetary(
+        compute='_compute_refund_amounts', store=True,
+        help='Validated credit notes, taxes included, in the currency of the return.')
+    amount_refundable = fields.Monetary(
+        compute='_compute_refund_amounts', store=True,
+        help='What inspection and the refund policy still allow, taxes included.')
+    refund_state = fields.Selection(REFUND_STATES, compute='_compute_refund_amounts',
+                                    store=True, index=True, track_visibility='onchange')
+    refund_to_reconcile = fields.Boolean(
+        compute='_compute_refund_to_reconcile', store=True,
+        help='A validated credit note is neither reconciled nor paid out yet.')
+    refund_age_days = fields.Integer(
+        compute='_compute_refund_age_days',
+        help='Days since the oldest credit note still to reconcile.')
+
+    def _compute_refund_count(self):
+        for order in self:
+            order.refund_count = len(order.refund_invoice_ids)
+
+    @api.depends('state', 'return_method', 'line_ids.state', 'line_ids.qty_received',
+                 'line_ids.grade_id', 'line_ids.fault_party', 'line_ids.price_unit',
+                 'refund_invoice_ids.state', 'refund_invoice_ids.amount_total')
+    def _compute_refund_amounts(self):
+        for order in self:
+            # the warehouse floor triggers this too; the amounts come from accounting
+            order_sudo = order.sudo()
+            refunded = sum(
+                refund.currency_id.with_context(date=refund.date_invoice).compute(
+                    refund.amount_total, order.currency_id)
+                for refund in order_sudo.refund_invoice_ids
+                if refund.state in ('open', 'paid'))
+            refundable = 0.0
+            if order._refund_allowed_state():
+                proposal = order_sudo._refund_proposal(include_drafts=False)
+                refundable = order_sudo._refund_totals(proposal)[1]
+            currency = order.currency_id or order.company_id.currency_id
+            refundable = currency.round(max(refundable, 0.0))
+            order.amount_refunded = currency.round(refunded)
+            order.amount_refundable = refundable
+            if float_is_zero(refunded, precision_rounding=currency.rounding):
+                order.refund_state = 'none' if float_is_zero(
+                    refundable, precision_rounding=currency.rounding) else 'to_refund'
+            else:
+                order.refund_state = 'refunded' if float_is_zero(
+                    refundable, precision_rounding=currency.rounding) else 'partial'
+
+    @api.depends('refund_invoice_ids.state')
+    def _compute_refund_to_reconcile(self):
+        for order in self:
+            order.refund_to_reconcile = any(
+                refund.state == 'open' for refund in order.sudo().refund_invoice_ids)
+
+    def _compute_refund_age_days(self):
+        today = fields.Date.from_string(fields.Date.context_today(self))
+        for order in self:
+            dates = [fields.Date.from_string(refund.date_invoice)
+                     for refund in order.sudo().refund_invoice_ids
+                     if refund.state == 'open' and refund.date_invoice]
+            order.refund_age_days = (today - min(dates)).days if dates else 0
+
+    # ------------------------------------------------------------------ actions
+    @api.multi
+    def action_create_refund(self, amount=None):
+        """Create a draft customer credit note and return its id.
+
+        Without ``amount`` it refunds what inspection and the refund policy allow
+        (returned value minus deductions); with ``amount`` the credit note totals
+        exactly that amount, spread over the returned products.
+        """
+        self.ensure_one()
+        self._ensure_can_refund()
+        proposal = self._refund_proposal(include_drafts=True)
+        if amount is not None:
+            if float_compare(amount, 0.0, precision_rounding=self._refund_currency().rounding) <= 0:
+                raise UserError(_('A refund amount must be positive.'))
+            proposal = self._scale_refund(
+                [vals for vals in proposal if not vals.get('return_deduction_type')], amount)
+        return self._create_refund_invoice(proposal).id
+
+    @api.multi
+    def action_open_refund_wizard(self):
+        self.ensure_one()
+        self._ensure_can_refund()
+        action = self.env.ref('overseas_returns.overseas_return_refund_wizard_action').read()[0]
+        action['context'] = {'default_order_id': self.id}
+        return action
+
+    @api.multi
+    def action_view_refunds(self):
+        action = self.env.ref('account.action_invoice_tree1').read()[0]
+        action['domain'] = [('overseas_return_id', 'in', self.ids)]
+        action['context'] = {'default_type': 'out_refund', 'type': 'out_refund'}
+        return action
+
+    def _update_state_from_refunds(self):
+        """A returnless return is done once it is refunded."""
+        done = self.filtered(lambda order: order.return_method == 'returnless'
+                             and order.state == 'approved'
+                             and order.refund_state == 'refunded')
+        if done:
+            done.write({'state': 'done', 'date_done': fields.Datetime.now()})
+
+    # ------------------------------------------------------------------ checks
+    def _refund_allowed_state(self):
+        self.ensure_one()
+        if self.return_method == 'returnless':
+            return self.state in ('approved', 'done')
+        return self.state in ('received', 'inspected', 'done') and any(
+            line.state in ('inspected', 'disposed') for line in self.line_ids)
+
+    def _ensure_can_refund(self):
+        if not self.env.user.has_group('account.group_account_invoice'):
+            raise AccessError(_('Only users with invoicing rights can refund returns.'))
+        for order in self:
+            if not order._refund_allowed_state():
+                raise UserError(_(
+                    '%s cannot be refunded yet: the goods must be inspected first '
+                    '(returnless returns: approved).') % order.name)
+
+    def _refund_currency(self):
+        return self.invoice_id.currency_id or self.currency_id
+
+    # ------------------------------------------------------------------ proposal
+    def _refund_lines(self):
+        if self.return_method == 'returnless':
+            return self.line_ids
+        return self.line_ids.filtered(lambda line: line.state in ('inspected', 'disposed'))
+
+    def _refund_quantity(self, line):
+        return line.product_qty if self.return_method == 'returnless' else line.qty_received
+
+    def _match_invoice_lines(self, lines):
+        """{return line: original invoice line}, by sale line first, then by product."""
+        invoice_lines = self.invoice_id.invoice_line_ids
+        result = {}
+        for line in lines:
+            match = invoice_lines.filtered(
+                lambda inv_line: line.sale_line_id and line.sale_line_id in inv_line.sale_line_ids)
+            if not match:
+                match = invoice_lines.filtered(lambda inv_line: inv_line.product_id == line.product_id)
+            result[line] = match[:1]
+        return result
+
+    def _credited_by_line(self, include_drafts):
+        """{return line id: (net amount credited, deduction codes used)} on this return."""
+        states = ('draft', 'open', 'paid') if include_drafts else ('open', 'paid')
+        credited = {}
+        for inv_line in self.refund_invoice_ids.filtered(
+                lambda inv: inv.state in states).mapped('invoice_line_ids'):
+            amount, codes = credited.get(inv_line.return_line_id.id, (0.0, set()))
+            if inv_line.return_deduction_type:
+                codes = codes | {inv_line.return_deduction_type}
+            credited[inv_line.return_line_id.id] = (amount + inv_line.price_subtotal, codes)
+        return credited
+
+    def _refund_proposal(self, include_drafts=True):
+        """Credit note line values: returned products minus the policy's deductions."""
+        self.ensure_one()
+        lines = self._refund_lines()
+        if not lines:
+            return []
+        currency = self._refund_currency()
+        matched = self._match_invoice_lines(lines)
+        credited = self._credited_by_line(include_drafts)
+        rules = self.env['overseas.return.refund.rule']._rule_for_lines(lines)
+        fiscal_position = self.invoice_id.fiscal_position_id or \
+            self.partner_id.property_account_position_id
+        deduction_types = self._deduction_types()
+        proposal = []
+        for line in lines:
+            inv_line = matched.get(line)
+            quantity = self._refund_quantity(line)
+            if float_is_zero(quantity, precision_rounding=line.product_uom_id.rounding):
+                continue
+            if inv_line:
+                price_unit, discount = inv_line.price_unit, inv_line.discount
+                taxes, account = inv_line.invoice_line_tax_ids, inv_line.account_id
+            else:
+                price_unit, discount = line.price_unit, 0.0
+                taxes = self._product_taxes(line.product_id, fiscal_position)
+                account = self._income_account(line.product_id, fiscal_position)
+            base = currency.round(quantity * price_unit * (1 - discount / 100.0))
+            done_amount, done_codes = credited.get(line.id, (0.0, set()))
+            vals = {
+                'return_line_id': line.id, 'product_id': line.product_id.id,
+                'name': line.product_id.display_name, 'quantity': quantity,
+                'price_unit': price_unit, 'discount': discount, 'tax_ids': taxes.ids,
+                'account_id': account.id, 'uom_id': line.product_uom_id.id,
+            }
+            if not float_is_zero(done_amount, precision_rounding=currency.rounding):
+                remaining = base - done_amount
+                if float_compare(remaining, 0.0, precision_rounding=currency.rounding) <= 0:
+                    continue
+                vals.update(price_unit=currency.round(remaining / quantity), discount=0.0)
+            proposal.append(vals)
+            rule = rules[line]
+            percents = {'restocking_fee': rule.restocking_fee_percent,
+                        'damage': rule.damage_percent if line.fault_party == 'customer' else 0.0}
+            for code, percent in percents.items():
+                if percent and code not in done_codes:
+                    proposal.append(self._deduction_vals(
+                        deduction_types[code], currency.round(base * percent / 100.0),
+                        taxes, line))
+        label_fee = max([rule.return_label_fee for rule in rules.values()
+                         if rule and not rule.refund_return_shipping] or [0.0])
+        label_done = any('return_label' in codes for _amount, codes in credited.values())
+        if label_fee and not label_done and proposal and self.return_method != 'returnless':
+            fee = self.company_id.currency_id.with_context(
+                date=fields.Date.context_today(self)).compute(label_fee, currency)
+            label_type = deduction_types['return_label']
+            proposal.append(self._deduction_vals(
+                label_type, fee, self._product_taxes(label_type.product_id, fiscal_position),
+                None))
+        return proposal
+
+    def _product_taxes(self, product, fiscal_position):
+        return fiscal_position.map_tax(product.taxes_id.filtered(
+            lambda tax: tax.company_id == self.company_id))
+
+    def _deduction_types(self):
+        types = self.env['overseas.return.deduction.type'].search(
+            ['|', ('company_id', '=', False), ('company_id', '=', self.company_id.id)],
+            order='company_id')
+        return {deduction.code: deduction for deduction in types}
+
+    def _deduction_vals(self, deduction_type, amount, taxes, line):
+        """A deduction lowers the refund (goodwill raises it): a signed price."""
+        sign = 1 if deduction_type.code == 'goodwill' else -1
+        fiscal_position = self.invoice_id.fiscal_position_id or \
+            self.partner_id.property_account_position_id
+        account = deduction_type.account_id or self._income_account(
+            deduction_type.product_id, fiscal_position)
+        name = deduction_type.name
+        if line:
+            name = '%s - %s' % (deduction_type.name, line.product_id.display_name)
+        return {
+            'return_line_id': line.id if line else False,
+            'return_deduction_type': deduction_type.code,
+            'product_id': deduction_type.product_id.id, 'name': name, 'quantity': 1.0,
+            'price_unit': sign * amount, 'discount': 0.0, 'tax_ids': taxes.ids,
+            'account_id': account.id, 'uom_id': deduction_type.product_id.uom_id.id,
+        }
+
+    def _income_account(self, product, fiscal_position):
+        account = self.env['account.invoice.line'].get_invoice_line_account(
+            'out_refund', product, fiscal_position, self.company_id)
+        if not account:
+            raise UserError(_('Set an income account on %s or its category before '
+                              'refunding.') % product.display_name)
+        return account
+
+    # ------------------------------------------------------------------ amounts
+    def _line_totals(self, vals):
+        """(untaxed, taxes included) of one credit note line, as the invoice computes it."""
+        currency = self._refund_currency()
+        taxes = self.env['account.tax'].browse(vals['tax_ids'])
+        price = vals['price_unit'] * (1 - (vals.get('discount') or 0.0) / 100.0)
+        product = self.env['product.product'].browse(vals['product_id'])
+        partner = self.invoice_id.partner_id or self.partner_id
+        if not taxes:
+            untaxed = currency.round(price * vals['quantity'])
+            return untaxed, untaxed
+        res = taxes.compute_all(price, currency, vals['quantity'], product, partner)
+        return res['total_excluded'], res['total_included']
+
+    def _refund_totals(self, proposal):
+        totals = [self._line_totals(vals) for vals in proposal]
+        return sum(t[0] for t in totals), sum(t[1] for t in totals)
+
+    def _scale_refund(self, proposal, amount):
+        """Spread ``amount`` (taxes included) over the product lines, to the cent."""
+        if not proposal:
+            raise UserError(_('Nothing is left to refund on %s.') % self.name)
+        currency = self._refund_currency()
+        full = self._refund_totals(proposal)[1]
+        factor = amount / full
+        scaled = []
+        for vals in proposal:
+            net = vals['price_unit'] * (1 - (vals.get('discount') or 0.0) / 100.0)
+            scaled.append(dict(vals, price_unit=round(net * factor, 2), discount=0.0))
+        difference = currency.round(amount - self._refund_totals(scaled)[1])
+        if not currency.is_zero(difference):
+            scaled.append(self._rounding_vals(scaled[-1], difference))
+        return scaled
+
+    def _rounding_vals(self, model_vals, difference):
+        """A line with the last product's taxes whose total is exactly ``difference``."""
+        currency = self._refund_currency()
+        vals = dict(model_vals, return_deduction_type=False, quantity=1.0, discount=0.0,
+                    name=_('Rounding adjustment'))
+        ratio = self._line_totals(dict(vals, price_unit=1.0))[1] or 1.0
+        start = round(difference / ratio, 2)
+        for step in (0, 1, -1, 2, -2):
+            candidate = dict(vals, price_unit=round(start + step * 0.01, 2))
+            if currency.is_zero(self._line_totals(candidate)[1] - difference):
+                return candidate
+        return dict(vals, price_unit=difference, tax_ids=[])
+
+    def _check_refund_limits(self, proposal, total):
+        """Never credit more than was invoiced, per product and in total."""
+        currency = self._refund_currency()
+        if float_compare(total, 0.0, precision_rounding=currency.rounding) <= 0:
+            raise UserError(_('A refund must be a positive amount.'))
+        invoice = self.invoice_id
+        if invoice:
+            earlier = invoice.refund_invoice_ids.filtered(lambda inv: inv.state != 'cancel')
+            invoiced_total = invoice.amount_total
+            credited_total = sum(earlier.mapped('amount_total'))
+            invoiced = self._sum_by_product(invoice.invoice_line_ids)
+            credited = self._sum_by_product(earlier.mapped('invoice_line_ids'))
+        else:
+            earlier = self.refund_invoice_ids.filtered(lambda inv: inv.state != 'cancel')
+            fiscal_position = self.partner_id.property_account_position_id
+            invoiced_total = sum(self._line_totals({
+                'product_id': line.product_id.id, 'quantity': line.product_qty,
+                'price_unit': line.price_unit, 'discount': 0.0,
+                'tax_ids': self._product_taxes(line.product_id, fiscal_position).ids})[1]
+                for line in self.line_ids)
+            credited_total = sum(earlier.mapped('amount_total'))
+            invoiced = {}
+            for line in self.line_ids:
+                invoiced[line.product_id.id] = invoiced.get(line.product_id.id, 0.0) + \
+                    line.price_subtotal
+            credited = self._sum_by_product(earlier.mapped('invoice_line_ids'))
+        if float_compare(credited_total + total, invoiced_total,
+                         precision_rounding=currency.rounding) > 0:
+            raise UserError(_(
+                'This refund of %(amount).2f would bring the credit notes to %(credited).2f, '
+                'more than the %(invoiced).2f invoiced.') % {
+                'amount': total, 'credited': credited_total + total,
+                'invoiced': invoiced_total})
+        new = {}
+        for vals in proposal:
+            product_id = self._credited_product_id(vals)
+            new[product_id] = new.get(product_id, 0.0) + self._line_totals(vals)[0]
+        for product_id, amount in new.items():
+            if product_id not in invoiced:
+                continue
+            if float_compare(credited.get(product_id, 0.0) + amount, invoiced[product_id],
+                             precision_rounding=currency.rounding) > 0:
+                raise UserError(_(
+                    'More of %(product)s would be credited (%(credited).2f) than was '
+                    'invoiced (%(invoiced).2f).') % {
+                    'product': self.env['product.product'].browse(product_id).display_name,
+                    'credited': credited.get(product_id, 0.0) + amount,
+                    'invoiced': invoiced[product_id]})
+
+    def _credited_product_id(self, vals):
+        """Deductions of a line count against that line's product."""
+        if vals.get('return_line_id'):
+            return self.env['overseas.return.line'].browse(vals['return_line_id']).product_id.id
+        return vals['product_id']
+
+    @api.model
+    def _sum_by_product(self, invoice_lines):
+        result = {}
+        for inv_line in invoice_lines:
+            product = inv_line.return_line_id.product_id or inv_line.product_id
+            result[product.id] = result.get(product.id, 0.0) + inv_line.price_subtotal
+        return result
+
+    # ------------------------------------------------------------------ credit note
+    def _create_refund_invoice(self, proposal):
+        self.ensure_one()
+        self._ensure_can_refund()
+        currency = self._refund_currency()
+        proposal = [vals for vals in proposal
+                    if not currency.is_zero(vals['price_unit'] * vals['quantity'])]
+        if not proposal:
+            raise UserError(_('Nothing is left to refund on %s.') % self.name)
+        self._check_refund_limits(proposal, self._refund_totals(proposal)[1])
+        refund = self.env['account.invoice'].create(self._prepare_refund_vals(proposal))
+        refund.compute_taxes()
+        self.message_post_with_view(
+            'mail.message_origin_link', values={'self': refund, 'origin': self},
+            subtype_id=self.env.ref('mail.mt_note').id)
+        return refund
+
+    def _prepare_refund_vals(self, proposal):
+        invoice = self.invoice_id
+        partner = invoice.partner_id or self.partner_id
+        journal = invoice.journal_id or self.env['account.invoice'].with_context(
+            type='out_refund', company_id=self.company_id.id)._default_journal()
+        if not journal:
+            raise UserError(_('Define a sales journal for %s first.') % self.company_id.name)
+        return {
+            'type': 'out_refund',
+            'partner_id': partner.id,
+            'company_id': self.company_id.id,
+            'currency_id': self._refund_currency().id,
+            'journal_id': journal.id,
+            'account_id': (invoice.account_id or partner.property_account_receivable_id).id,
+            'fiscal_position_id': (invoice.fiscal_position_id
+                                   or partner.property_account_position_id).id,
+            'origin': self.name,
+            'name': self.origin_ref or self.name,
+            'refund_invoice_id': invoice.id,
+            'overseas_return_id': self.id,
+            'invoice_line_ids': [(0, 0, self._prepare_refund_line_vals(vals))
+                                 for vals in proposal],
+        }
+
+    def _prepare_refund_line_vals(self, vals):
+        return {
+            'product_id': vals['product_id'], 'name': vals['name'],
+            'quantity': vals['quantity'], 'price_unit': vals['price_unit'],
+            'discount': vals.get('discount') or 0.0,
+            'invoice_line_tax_ids': [(6, 0, vals['tax_ids'])],
+            'account_id': vals['account_id'], 'uom_id': vals.get('uom_id'),
+            'return_line_id': vals.get('return_line_id') or False,
+            'return_deduction_type': vals.get('return_deduction_type') or False,
+        }

@@ -1,0 +1,92 @@
+from odoo import api, fields, models
+
+from ..models.overseas_return_deduction_type import DEDUCTION_TYPES
+
+
+class OverseasReturnRefundWizard(models.TransientModel):
+    """Shows the accountant the proposed credit note, line by line, to adjust."""
+
+    _name = 'overseas.return.refund.wizard'
+    _description = 'Refund a Return'
+
+    order_id = fields.Many2one('overseas.return.order', required=True, readonly=True)
+    currency_id = fields.Many2one('res.currency', readonly=True)
+    line_ids = fields.One2many('overseas.return.refund.wizard.line', 'wizard_id',
+                               string='Credit Note Lines')
+    missing_parts_amount = fields.Monetary(string='Missing Parts')
+    goodwill_amount = fields.Monetary(string='Goodwill Credit')
+    amount_total = fields.Monetary(compute='_compute_amount_total', string='Refund Total')
+
+    @api.model
+    def default_get(self, fields_list):
+        values = super(OverseasReturnRefundWizard, self).default_get(fields_list)
+        order = self.env['overseas.return.order'].browse(values.get('order_id'))
+        if order:
+            order._ensure_can_refund()
+            values['currency_id'] = order._refund_currency().id
+            values['line_ids'] = [
+                (0, 0, self.env['overseas.return.refund.wizard.line']._from_proposal(vals))
+                for vals in order._refund_proposal(include_drafts=True)]
+        return values
+
+    @api.depends('line_ids.price_unit', 'line_ids.quantity', 'line_ids.discount',
+                 'missing_parts_amount', 'goodwill_amount')
+    def _compute_amount_total(self):
+        for wizard in self:
+            wizard.amount_total = wizard.order_id._refund_totals(wizard._proposal())[1] \
+                if wizard.order_id else 0.0
+
+    def _proposal(self):
+        proposal = [line._to_proposal() for line in self.line_ids]
+        order = self.order_id
+        types = order._deduction_types()
+        taxes = self.env['account.tax']
+        for code, amount in (('missing_parts', self.missing_parts_amount),
+                             ('goodwill', self.goodwill_amount)):
+            if amount:
+                proposal.append(order._deduction_vals(types[code], amount, taxes, None))
+        return proposal
+
+    @api.multi
+    def action_create_refund(self):
+        self.ensure_one()
+        refund = self.order_id._create_refund_invoice(self._proposal())
+        action = self.env.ref('account.action_invoice_tree1').read()[0]
+        action.update(views=[(self.env.ref('account.invoice_form').id, 'form')],
+                      view_mode='form', res_id=refund.id)
+        return action
+
+
+class OverseasReturnRefundWizardLine(models.TransientModel):
+    _name = 'overseas.return.refund.wizard.line'
+    _description = 'Refund a Return: Line'
+
+    wizard_id = fields.Many2one('overseas.return.refund.wizard', required=True,
+                                ondelete='cascade')
+    return_line_id = fields.Many2one('overseas.return.line', readonly=True)
+    return_deduction_type = fields.Selection(DEDUCTION_TYPES, string='Deduction',
+                                             readonly=True)
+    product_id = fields.Many2one('product.product', required=True)
+    name = fields.Char(string='Description', required=True)
+    quantity = fields.Float(required=True)
+    price_unit = fields.Float(string='Unit Price', required=True)
+    discount = fields.Float(string='Discount (%)')
+    tax_ids = fields.Many2many('account.tax', string='Taxes')
+    account_id = fields.Many2one('account.account', required=True)
+    uom_id = fields.Many2one('product.uom')
+
+    @api.model
+    def _from_proposal(self, vals):
+        values = dict(vals)
+        values['tax_ids'] = [(6, 0, vals['tax_ids'])]
+        return values
+
+    def _to_proposal(self):
+        return {
+            'return_line_id': self.return_line_id.id,
+            'return_deduction_type': self.return_deduction_type,
+            'product_id': self.product_id.id, 'name': self.name,
+            'quantity': self.quantity, 'price_unit': self.price_unit,
+            'discount': self.discount, 'tax_ids': self.tax_ids.ids,
+            'account_id': self.account_id.id, 'uom_id': self.uom_id.id,
+        }
