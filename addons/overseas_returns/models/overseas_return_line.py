@@ -154,10 +154,13 @@ class OverseasReturnLine(models.Model):
     # ------------------------------------------------------------------ receipt
     def _prepare_receipt_quantities(self):
         """Default qty_received to the announced quantity; over-receipt needs a manager."""
-        for line in self:
-            if float_is_zero(line.qty_received,
-                             precision_rounding=line.product_uom_id.rounding):
-                line.qty_received = line.product_qty
+        not_counted = self.filtered(lambda line: float_is_zero(
+            line.qty_received, precision_rounding=line.product_uom_id.rounding))
+        by_qty = {}
+        for line in not_counted:
+            by_qty[line.product_qty] = by_qty.get(line.product_qty, self.browse()) | line
+        for qty, lines in by_qty.items():  # one write per distinct quantity
+            lines.write({'qty_received': qty})
         over = self.filtered(lambda line: float_compare(
             line.qty_received, line.product_qty,
             precision_rounding=line.product_uom_id.rounding) > 0)

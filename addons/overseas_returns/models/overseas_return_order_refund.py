@@ -221,14 +221,15 @@ class OverseasReturnOrder(models.Model):
             percents = {'restocking_fee': rule.restocking_fee_percent,
                         'damage': rule.damage_percent if line.fault_party == 'customer' else 0.0}
             for code, percent in percents.items():
-                if percent and code not in done_codes:
+                if percent and code not in done_codes and code in deduction_types:
                     proposal.append(self._deduction_vals(
                         deduction_types[code], currency.round(base * percent / 100.0),
                         taxes, line))
         label_fee = max([rule.return_label_fee for rule in rules.values()
                          if rule and not rule.refund_return_shipping] or [0.0])
         label_done = any('return_label' in codes for _amount, codes in credited.values())
-        if label_fee and not label_done and proposal and self.return_method != 'returnless':
+        if label_fee and not label_done and proposal and self.return_method != 'returnless' \
+                and 'return_label' in deduction_types:
             fee = self.company_id.currency_id.with_context(
                 date=fields.Date.context_today(self)).compute(label_fee, currency)
             label_type = deduction_types['return_label']
@@ -266,12 +267,9 @@ class OverseasReturnOrder(models.Model):
         }
 
     def _income_account(self, product, fiscal_position):
-        account = self.env['account.invoice.line'].get_invoice_line_account(
+        """May be empty: amounts are proposed anyway, the credit note then refuses."""
+        return self.env['account.invoice.line'].get_invoice_line_account(
             'out_refund', product, fiscal_position, self.company_id)
-        if not account:
-            raise UserError(_('Set an income account on %s or its category before '
-                              'refunding.') % product.display_name)
-        return account
 
     # ------------------------------------------------------------------ amounts
     def _line_totals(self, vals):
@@ -392,6 +390,10 @@ class OverseasReturnOrder(models.Model):
                     if not currency.is_zero(vals['price_unit'] * vals['quantity'])]
         if not proposal:
             raise UserError(_('Nothing is left to refund on %s.') % self.name)
+        no_account = [vals['name'] for vals in proposal if not vals.get('account_id')]
+        if no_account:
+            raise UserError(_('Set an income account on %s (or its product category) '
+                              'before refunding.') % ', '.join(no_account))
         self._check_refund_limits(proposal, self._refund_totals(proposal)[1])
         refund = self.env['account.invoice'].create(self._prepare_refund_vals(proposal))
         refund.compute_taxes()
