@@ -230,3 +230,19 @@ class TestRefund(ReturnsCase):
         self.assertAlmostEqual(refund.amount_total, 207.0 - 11.5 - 6.0 + 5.0 - 10.0)
         goodwill = refund.invoice_line_ids.filtered(lambda l: l.return_deduction_type == 'goodwill')
         self.assertAlmostEqual(goodwill.price_subtotal, 5.0)
+
+    def test_yen_invoice_partial_amount_to_the_yen(self):
+        jpy = self.env.ref('base.JPY')
+        jpy.active = True
+        self.env['res.currency.rate'].create({
+            'currency_id': jpy.id, 'rate': 160.0, 'name': '2026-01-01',
+            'company_id': self.env.user.company_id.id})
+        invoice = self._invoice([(self.earbuds, 3.0, 3333.0, 0.0, self.tax_15)], jpy)
+        self.assertEqual(invoice.amount_total, 11499.0)
+        order = self._returned(invoice, [(self.earbuds, 3.0, self.reason_defect)])
+        refund = self._refund(order, amount=5000.0)
+        self.assertEqual(refund.currency_id, jpy)
+        self.assertEqual(refund.amount_total, 5000.0)
+        refund.action_invoice_open()
+        self.assertEqual(invoice.residual, 6499.0)
+        self.assertEqual(order.refund_state, 'partial')
