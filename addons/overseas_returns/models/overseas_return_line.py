@@ -307,7 +307,7 @@ class OverseasReturnLine(models.Model):
         """One validated internal transfer moving these lines' received quantities."""
         warehouse = self[:1].warehouse_id
         picking_type = warehouse.return_disposition_type_id or warehouse.int_type_id
-        picking = self.env['stock.picking'].create({
+        picking = self.env['stock.picking'].with_context(tracking_disable=True).create({
             'picking_type_id': picking_type.id,
             'location_id': source.id,
             'location_dest_id': destination.id,
@@ -318,6 +318,7 @@ class OverseasReturnLine(models.Model):
         })
         picking.action_confirm()
         picking.action_done()
+        picking = picking.with_context(tracking_disable=False)
         picking.message_post_with_view(
             'mail.message_origin_link',
             values={'self': picking, 'origin': self.mapped('order_id')},
