@@ -31,14 +31,26 @@ if [ -n "$tmpl" ]; then
   fi
 fi
 if [ -z "$copied" ]; then
-  say "creating $db and installing overseas_returns (no demo data)"
+  say "creating $db and installing both add-ons (no demo data)"
   createdb "$db"
   "$VENV/bin/odoo" -c odoo.conf -d "$db" --without-demo=all --stop-after-init --no-http \
-    --log-level=warn -i overseas_returns 2>&1 \
+    --log-level=warn -i overseas_returns,overseas_returns_reports 2>&1 \
     | grep -v -e YAMLLoadWarning -e 'yaml.load' -e 'test_exceptions' || true
-  [ "$(psql -XtA -d "$db" -c "SELECT state FROM ir_module_module WHERE name='overseas_returns'")" = installed ] \
-    || die "installing overseas_returns into $db failed (log above)"
+  [ "$(psql -XtA -d "$db" -c "SELECT count(*) FROM ir_module_module WHERE name IN ('overseas_returns', 'overseas_returns_reports') AND state='installed'")" = 2 ] \
+    || die "installing the add-ons into $db failed (log above)"
 fi
-say "running the benchmark"
+say "running the benchmarks"
+mkdir -p .data; rm -f .data/bench-desk.log .data/bench-report.log .data/bench-import.log
 "$VENV/bin/python" scripts/bench.py -c odoo.conf -d "$db" \
-  --returns "${BENCH_RETURNS:-200}" --lines "${BENCH_LINES:-5}"
+  --returns "${BENCH_RETURNS:-200}" --lines "${BENCH_LINES:-5}" | tee .data/bench-desk.log
+"$VENV/bin/python" scripts/bench_report.py -c odoo.conf -d "$db" \
+  --lines "${BENCH_REPORT_LINES:-200000}" | tee .data/bench-report.log
+if [ -f scripts/bench_import.py ]; then
+  "$VENV/bin/python" scripts/bench_import.py -c odoo.conf -d "$db" \
+    --rows "${BENCH_IMPORT_ROWS:-20000}" | tee .data/bench-import.log
+fi
+# one summary line per part, last
+echo
+grep -h -e '^bench: ' .data/bench-desk.log
+grep -h -e '^bench-report: ' .data/bench-report.log
+[ -f .data/bench-import.log ] && grep -h -e '^bench-import: ' .data/bench-import.log || true

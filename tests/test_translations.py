@@ -9,7 +9,7 @@ import pytest
 
 from conftest import ROOT
 
-ADDONS = ['overseas_returns']
+ADDONS = ['overseas_returns', 'overseas_returns_reports']
 PLACEHOLDER = re.compile(r'%(\([a-z_]+\))?[-#0+]*\d*(\.\d+)?[sdfr%]')
 
 

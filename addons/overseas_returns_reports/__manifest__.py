@@ -10,7 +10,13 @@
     'license': 'LGPL-3',
     'depends': ['overseas_returns'],
     'data': [
+        'security/overseas_returns_reports_security.xml',
+        'security/ir.model.access.csv',
+        'data/overseas_returns_reports_data.xml',
         'views/overseas_returns_reports_menus.xml',
+        'report/overseas_return_report_views.xml',
+        'report/overseas_return_rate_report_views.xml',
+        'wizards/overseas_return_kpi_dashboard_views.xml',
     ],
     'installable': True,
     'application': False,

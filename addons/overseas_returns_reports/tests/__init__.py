@@ -1,0 +1,1 @@
+from . import test_overseas_returns_reports

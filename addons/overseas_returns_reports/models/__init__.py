@@ -1,0 +1,3 @@
+from . import overseas_return_kpi
+from . import overseas_return_line
+from . import overseas_return_product_alert

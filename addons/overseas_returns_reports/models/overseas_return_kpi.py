@@ -1,0 +1,243 @@
+from datetime import timedelta
+
+from odoo import _, api, fields, models
+
+
+# (key, first day, last day) of age; None: open-ended
+AGING_BUCKETS = [
+    ('0_7', 0, 7),
+    ('8_14', 8, 14),
+    ('15_30', 15, 30),
+    ('31_60', 31, 60),
+    ('61_plus', 61, None),
+]
+EXCLUDED_ORDER_STATES = ('cancel', 'rejected')
+QUARANTINE_LINE_STATES = ('received', 'inspected')
+
+
+def _ratio(numerator, denominator):
+    return (float(numerator) / denominator) if denominator else 0.0
+
+
+class OverseasReturnKpi(models.AbstractModel):
+    """The weekly review figures, computed with a few SQL queries over the report views.
+
+    Used by the KPI dashboard, its XLSX export, the tests and scripts/bench_report.py.
+    Shares are fractions (0.25 is 25 %).
+    """
+
+    _name = 'overseas.return.kpi'
+    _description = 'Overseas Returns KPIs'
+
+    @api.model
+    def _aging_bucket_labels(self):
+        return {
+            '0_7': _('0-7 days'),
+            '8_14': _('8-14 days'),
+            '15_30': _('15-30 days'),
+            '31_60': _('31-60 days'),
+            '61_plus': _('Over 60 days'),
+        }
+
+    @api.model
+    def _aging_limits(self, now):
+        """{bucket: (received after, received on or before)} as datetime strings."""
+        now = fields.Datetime.from_string(now)
+        limits = {}
+        for key, first, last in AGING_BUCKETS:
+            upper = fields.Datetime.to_string(now - timedelta(days=first))
+            lower = (fields.Datetime.to_string(now - timedelta(days=last + 1))
+                     if last is not None else None)
+            limits[key] = (lower, upper)
+        return limits
+
+    @api.model
+    def compute_kpis(self, date_from, date_to, company_id=None, now=None, pareto_limit=10):
+        """Every KPI of the dashboard for returns requested (and, for the return rate,
+        goods delivered) between date_from and date_to, both included, in one company.
+
+        Quarantine aging is a snapshot at ``now`` (default: the current time).
+        """
+        company_id = company_id or self.env.user.company_id.id
+        now = now or fields.Datetime.now()
+        params = {'company': company_id, 'date_from': date_from, 'date_to': date_to,
+                  'excluded': EXCLUDED_ORDER_STATES}
+        result = {'date_from': date_from, 'date_to': date_to, 'company_id': company_id}
+        result.update(self._kpi_rates(params))
+        result.update(self._kpi_lines(params, pareto_limit))
+        result['aging'] = self._kpi_aging(company_id, now)
+        return result
+
+    def _kpi_rates(self, params):
+        # the rows of the return rate report, summed without its per-day grouping
+        RateReport = self.env['overseas.return.rate.report']
+        self.env.cr.execute("""
+            SELECT COALESCE(SUM(u.qty_delivered), 0), COALESCE(SUM(u.qty_returned), 0),
+                   COALESCE(SUM(u.qty_returned_controllable), 0)
+              FROM (%s UNION ALL %s) u
+             WHERE u.company_id = %%(company)s
+               AND u.date::date >= %%(date_from)s AND u.date::date <= %%(date_to)s
+        """ % (RateReport._select_delivered(), RateReport._select_returned()), params)
+        delivered, returned, controllable = self.env.cr.fetchone()
+        return {
+            'qty_delivered': delivered,
+            'qty_returned': returned,
+            'qty_returned_controllable': controllable,
+            'return_rate': _ratio(returned, delivered),
+            'controllable_rate': _ratio(controllable, delivered),
+        }
+
+    def _kpi_lines(self, params, pareto_limit):
+        """Line, order and reason figures in one pass over the period's report rows."""
+        self.env.cr.execute("""
+            WITH r AS (
+                SELECT r.order_id, r.return_method, r.reason_id, r.product_qty,
+                       r.qty_received, r.amount_original, r.amount_refunded,
+                       r.cost_value, r.amount_recovered, r.processing_days,
+                       (r.state = 'disposed' AND (r.rework_state IS NULL
+                                                  OR r.rework_state = 'done')) AS finished,
+                       ((r.disposition = 'restock' AND r.state = 'disposed')
+                        OR (r.disposition = 'rework' AND r.rework_state = 'done'))
+                           AS restocked
+                  FROM overseas_return_report r
+                 WHERE r.company_id = %(company)s
+                   AND r.date >= %(date_from)s AND r.date <= %(date_to)s
+                   AND r.order_state NOT IN %(excluded)s
+            ), orders AS (
+                SELECT r.order_id, MIN(r.return_method) AS return_method,
+                       SUM(r.amount_original) AS original,
+                       SUM(r.amount_refunded) AS refunded
+                  FROM r GROUP BY r.order_id
+            ), reasons AS (
+                SELECT r.reason_id, SUM(r.product_qty) AS qty
+                  FROM r WHERE r.reason_id IS NOT NULL GROUP BY r.reason_id
+            )
+            SELECT
+                (SELECT json_build_array(
+                    COALESCE(SUM(product_qty), 0),
+                    COALESCE(SUM(qty_received) FILTER (WHERE finished), 0),
+                    COALESCE(SUM(qty_received) FILTER (WHERE finished AND restocked), 0),
+                    COALESCE(SUM(amount_original), 0),
+                    COALESCE(SUM(amount_refunded), 0),
+                    COALESCE(SUM(cost_value) FILTER (WHERE finished), 0),
+                    COALESCE(SUM(amount_recovered), 0),
+                    AVG(processing_days),
+                    percentile_cont(0.9) WITHIN GROUP (ORDER BY processing_days),
+                    COUNT(processing_days)) FROM r),
+                (SELECT json_build_array(
+                    COUNT(*),
+                    COUNT(*) FILTER (WHERE return_method = 'returnless'),
+                    COUNT(*) FILTER (WHERE refunded > 0.005),
+                    COUNT(*) FILTER (WHERE refunded > 0.005
+                                     AND refunded < original - 0.005)) FROM orders),
+                (SELECT json_agg(json_build_array(reason_id, qty)
+                                 ORDER BY qty DESC, reason_id) FROM reasons)
+        """, params)
+        lines, orders, reasons = self.env.cr.fetchone()
+        (units, finished, restocked, original, refunded, finished_cost, recovered,
+         days_avg, days_p90, days_count) = lines
+        order_count, returnless, refunded_count, partial = orders
+        return {
+            'units': units,
+            'qty_finished': finished,
+            'qty_restocked': restocked,
+            'restock_rate': _ratio(restocked, finished),
+            'amount_original': original,
+            'amount_refunded': refunded,
+            'amount_recovered': recovered,
+            'recovery_rate': _ratio(recovered, finished_cost),
+            'processing_days_avg': days_avg or 0.0,
+            'processing_days_p90': days_p90 or 0.0,
+            'processing_count': days_count,
+            'order_count': order_count,
+            'returnless_count': returnless,
+            'refunded_count': refunded_count,
+            'partial_refund_count': partial,
+            'returnless_share': _ratio(returnless, order_count),
+            'partial_refund_share': _ratio(partial, refunded_count),
+            'pareto': self._pareto_rows(reasons or [], pareto_limit),
+        }
+
+    def _pareto_rows(self, rows, limit):
+        """Reasons by returned units, largest first, with their cumulative share."""
+        total = sum(qty for _reason, qty in rows)
+        names = dict(self.env['overseas.return.reason'].browse(
+            [reason for reason, _qty in rows[:limit]]).name_get())
+        pareto, cumulative = [], 0.0
+        for reason_id, qty in rows[:limit]:
+            cumulative += qty
+            pareto.append({
+                'reason_id': reason_id,
+                'name': names.get(reason_id, ''),
+                'qty': qty,
+                'share': _ratio(qty, total),
+                'cumulative_share': _ratio(cumulative, total),
+            })
+        return pareto
+
+    def _kpi_aging(self, company_id, now):
+        """Units and value at cost waiting in quarantine (received, not yet disposed)."""
+        limits = self._aging_limits(now)
+        cases, params = [], {'company': company_id, 'states': QUARANTINE_LINE_STATES,
+                             'excluded': EXCLUDED_ORDER_STATES}
+        for key, _first, _last in AGING_BUCKETS:
+            lower, _upper = limits[key]
+            if lower is None:
+                cases.append("ELSE '%s'" % key)
+            else:
+                cases.append("WHEN r.date_received > %%(lower_%s)s THEN '%s'" % (key, key))
+                params['lower_%s' % key] = lower
+        params['now'] = now
+        query = """
+            SELECT bucket, SUM(qty_received), SUM(cost_value)
+              FROM (
+                SELECT r.qty_received, r.cost_value, CASE %s END AS bucket
+                  FROM overseas_return_report r
+                 WHERE r.company_id = %%(company)s AND r.state IN %%(states)s
+                   AND r.order_state NOT IN %%(excluded)s
+                   AND r.date_received IS NOT NULL AND r.date_received <= %%(now)s
+              ) aged
+             GROUP BY bucket
+        """ % ' '.join(cases)
+        self.env.cr.execute(query, params)
+        found = {bucket: (qty, value) for bucket, qty, value in self.env.cr.fetchall()}
+        labels = self._aging_bucket_labels()
+        return [{'bucket': key, 'name': labels[key],
+                 'qty': found.get(key, (0.0, 0.0))[0],
+                 'value': found.get(key, (0.0, 0.0))[1],
+                 'date_from': limits[key][0], 'date_to': limits[key][1]}
+                for key, _first, _last in AGING_BUCKETS]
+
+    # ------------------------------------------------------------------ drill-down
+    @api.model
+    def _kpi_domain(self, kpi, date_from, date_to, company_id, **extra):
+        """(report model, domain) of the rows behind a figure of the dashboard."""
+        if kpi in ('return_rate', 'controllable_rate'):
+            return 'overseas.return.rate.report', [
+                ('company_id', '=', company_id),
+                ('date', '>=', date_from), ('date', '<=', date_to)]
+        domain = [('company_id', '=', company_id),
+                  ('order_state', 'not in', list(EXCLUDED_ORDER_STATES))]
+        if kpi == 'aging':
+            domain += [('state', 'in', list(QUARANTINE_LINE_STATES)),
+                       ('date_received', '!=', False),
+                       ('date_received', '<=', extra['date_received_to'])]
+            if extra.get('date_received_from'):
+                domain.append(('date_received', '>', extra['date_received_from']))
+            return 'overseas.return.report', domain
+        if kpi == 'controllable':
+            line_ids = self.env['overseas.return.rate.report']._cohort_line_ids(
+                date_from, date_to, company_id, controllable=True)
+            return 'overseas.return.report', domain + [('id', 'in', line_ids)]
+        domain += [('date', '>=', date_from), ('date', '<=', date_to)]
+        if kpi in ('restock_rate', 'recovery_rate'):
+            domain.append(('state', '=', 'disposed'))
+        elif kpi == 'processing_days':
+            domain.append(('processing_days', '!=', False))
+        elif kpi == 'partial_refund':
+            domain.append(('amount_refunded', '!=', 0))
+        elif kpi == 'returnless':
+            domain.append(('return_method', '=', 'returnless'))
+        elif kpi == 'reason':
+            domain.append(('reason_id', '=', extra['reason_id']))
+        return 'overseas.return.report', domain

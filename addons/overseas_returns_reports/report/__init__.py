@@ -1,0 +1,2 @@
+from . import overseas_return_report
+from . import overseas_return_rate_report

@@ -1,0 +1,159 @@
+from odoo import api, fields, models, tools
+
+CONTROLLABLE_FAULT_PARTIES = ('seller', 'warehouse', 'carrier')
+
+
+class OverseasReturnRateReport(models.Model):
+    """Units delivered out of a warehouse against units returned from those deliveries.
+
+    Rows are per product, channel, warehouse and delivery day; returned units count in
+    the cohort of the delivery they came from (not on the day they came back).  A return
+    line is linked to its delivery through its order's original delivery (same product),
+    or else through its sale line's delivery moves; the first (lowest id) such done
+    move wins (stored on the line as delivery_move_id).
+    Returns that cannot be linked to a delivery are left out of the rate.
+    """
+
+    _name = 'overseas.return.rate.report'
+    _description = 'Overseas Return Rate Analysis'
+    _auto = False
+    _rec_name = 'date'
+    _order = 'date desc, id desc'
+
+    date = fields.Date(string='Delivery Date', readonly=True)
+    product_id = fields.Many2one('product.product', string='Product', readonly=True)
+    product_tmpl_id = fields.Many2one('product.template', string='Product Template',
+                                      readonly=True)
+    categ_id = fields.Many2one('product.category', string='Product Category',
+                               readonly=True)
+    channel_id = fields.Many2one(
+        'overseas.return.channel', string='Sales Channel', readonly=True,
+        help='Deliveries carry no channel yet: only returned units have one.')
+    warehouse_id = fields.Many2one('stock.warehouse', string='Warehouse', readonly=True)
+    company_id = fields.Many2one('res.company', string='Company', readonly=True)
+    qty_delivered = fields.Float(string='Delivered Qty', readonly=True)
+    qty_returned = fields.Float(string='Returned Qty', readonly=True)
+    qty_returned_controllable = fields.Float(
+        string='Controllable Returned Qty', readonly=True,
+        help='Returned units the seller, the warehouse or the carrier is at fault for.')
+    return_rate = fields.Float(
+        string='Return Rate (%)', readonly=True, group_operator='max',
+        help='Returned units per hundred delivered units of the same cohort.')
+
+    @api.model
+    def _delivery_moves(self):
+        """Done moves from a warehouse's internal locations to a customer location."""
+        return """
+            SELECT sm.id AS move_id, sm.picking_id AS picking_id,
+                   sm.sale_line_id AS sale_line_id, sm.product_id AS product_id,
+                   sm.product_qty AS product_qty, sm.date AS date,
+                   sm.company_id AS company_id, wl.warehouse_id AS warehouse_id
+              FROM stock_move sm
+              JOIN (
+                SELECT loc.id AS location_id, w.id AS warehouse_id
+                  FROM stock_warehouse w
+                  JOIN stock_location wv ON wv.id = w.view_location_id
+                  JOIN stock_location loc ON loc.parent_left >= wv.parent_left
+                                         AND loc.parent_left < wv.parent_right
+                 WHERE loc.usage = 'internal'
+                OFFSET 0  -- a small map, computed once rather than per move
+              ) wl ON wl.location_id = sm.location_id
+              JOIN stock_location dst ON dst.id = sm.location_dest_id
+             WHERE sm.state = 'done' AND dst.usage = 'customer'
+        """
+
+    @api.model
+    def _delivered_channel(self):
+        """SQL giving the channel of a delivery move (alias dm); none is known yet."""
+        return 'NULL::integer'
+
+    @api.model
+    def _select_delivered(self):
+        return """
+            SELECT dm.move_id * 2 AS sid, dm.date AS date, dm.product_id AS product_id,
+                   %(channel)s AS channel_id, dm.warehouse_id AS warehouse_id,
+                   dm.company_id AS company_id, dm.product_qty AS qty_delivered,
+                   0.0 AS qty_returned, 0.0 AS qty_returned_controllable
+              FROM (%(moves)s) dm
+        """ % {'channel': self._delivered_channel(), 'moves': self._delivery_moves()}
+
+    @api.model
+    def _select_returned(self):
+        return """
+            SELECT l.id * 2 + 1 AS sid, dm.date AS date, dm.product_id AS product_id,
+                   o.channel_id AS channel_id, dm.warehouse_id AS warehouse_id,
+                   dm.company_id AS company_id, 0.0 AS qty_delivered,
+                   l.product_qty AS qty_returned,
+                   CASE WHEN l.fault_party IN %(controllable)s THEN l.product_qty
+                        ELSE 0.0 END AS qty_returned_controllable
+              FROM overseas_return_line l
+              JOIN overseas_return_order o ON o.id = l.order_id
+              JOIN (%(moves)s) dm ON dm.move_id = l.delivery_move_id
+             WHERE o.state NOT IN ('cancel', 'rejected')
+        """ % {'controllable': str(CONTROLLABLE_FAULT_PARTIES),
+               'moves': self._delivery_moves()}
+
+    @api.model_cr
+    def init(self):
+        cr = self.env.cr
+        tools.drop_view_if_exists(cr, self._table)
+        # delivery day of moves: for the planner's estimates and for period filters
+        cr.execute("""
+            CREATE INDEX IF NOT EXISTS overseas_return_rate_sm_day_idx
+                ON stock_move ((date::date))
+        """)
+        cr.execute("""
+            CREATE OR REPLACE VIEW %s AS (
+                SELECT g.id, g.date, g.product_id, p.product_tmpl_id, t.categ_id,
+                       g.channel_id, g.warehouse_id, g.company_id, g.qty_delivered,
+                       g.qty_returned, g.qty_returned_controllable,
+                       CASE WHEN g.qty_delivered > 0
+                            THEN 100.0 * g.qty_returned / g.qty_delivered
+                       END AS return_rate
+                  FROM (
+                    SELECT MIN(u.sid) AS id, u.date::date AS date,
+                           u.product_id AS product_id, u.channel_id AS channel_id,
+                           u.warehouse_id AS warehouse_id, u.company_id AS company_id,
+                           SUM(u.qty_delivered) AS qty_delivered,
+                           SUM(u.qty_returned) AS qty_returned,
+                           SUM(u.qty_returned_controllable) AS qty_returned_controllable
+                      FROM (%s UNION ALL %s) u
+                     GROUP BY 2, u.product_id, u.channel_id, u.warehouse_id, u.company_id
+                  ) g
+                  JOIN product_product p ON p.id = g.product_id
+                  JOIN product_template t ON t.id = p.product_tmpl_id
+            )""" % (self._table, self._select_delivered(), self._select_returned()))
+
+    @api.model
+    def _cohort_line_ids(self, date_from, date_to, company_id, controllable=False):
+        """Ids of the return lines counted in the cohorts delivered in the period."""
+        query = """
+            SELECT (returned.sid - 1) / 2 FROM (%s) returned
+             WHERE returned.company_id = %%(company)s
+               AND returned.date::date >= %%(date_from)s
+               AND returned.date::date <= %%(date_to)s
+        """ % self._select_returned()
+        if controllable:
+            query += ' AND returned.qty_returned_controllable > 0'
+        self.env.cr.execute(query, {'company': company_id, 'date_from': date_from,
+                                    'date_to': date_to})
+        return [row[0] for row in self.env.cr.fetchall()]
+
+    @api.model
+    def read_group(self, domain, fields, groupby, offset=0, limit=None, orderby=False,
+                   lazy=True):
+        """The rate of a group is its returned units over its delivered units."""
+        rate = 'return_rate' in fields
+        if rate:
+            fields = list(set(fields) | {'qty_delivered', 'qty_returned'})
+        result = super(OverseasReturnRateReport, self).read_group(
+            domain, fields, groupby, offset=offset, limit=limit, orderby=orderby,
+            lazy=lazy)
+        if rate:
+            for group in result:
+                delivered = group.get('qty_delivered')
+                returned = group.get('qty_returned')
+                if delivered is None or returned is None:
+                    continue
+                group['return_rate'] = (100.0 * returned / delivered) if delivered else 0.0
+        return result

@@ -1,0 +1,178 @@
+from odoo import api, fields, models, tools
+from odoo.addons.overseas_returns.models.overseas_return_grade import DISPOSITIONS
+from odoo.addons.overseas_returns.models.overseas_return_reason import FAULT_PARTIES
+
+RETURN_METHODS = [
+    ('ship_back', 'Shipped back by the customer'),
+    ('pickup', 'Carrier pick-up'),
+    ('drop_off', 'Drop-off point'),
+    ('returnless', 'Returnless (refund only)'),
+]
+LINE_STATES = [
+    ('draft', 'Waiting'),
+    ('received', 'Received'),
+    ('inspected', 'Inspected'),
+    ('disposed', 'Disposed'),
+]
+ORDER_STATES = [
+    ('draft', 'Draft'),
+    ('approved', 'Approved'),
+    ('received', 'Received'),
+    ('inspected', 'Inspected'),
+    ('done', 'Done'),
+    ('rejected', 'Rejected'),
+    ('cancel', 'Cancelled'),
+]
+
+
+class OverseasReturnReport(models.Model):
+    """One row per return line: reasons, outcome, refund and recovery (read-only)."""
+
+    _name = 'overseas.return.report'
+    _description = 'Overseas Returns Analysis'
+    _auto = False
+    _rec_name = 'date'
+    _order = 'date desc, id desc'
+
+    order_id = fields.Many2one('overseas.return.order', string='Return', readonly=True)
+    state = fields.Selection(LINE_STATES, string='Line Status', readonly=True)
+    order_state = fields.Selection(ORDER_STATES, string='Return Status', readonly=True)
+    date = fields.Date(string='Request Date', readonly=True,
+                       help='When the customer asked for the return.')
+    date_received = fields.Datetime(string='Received On', readonly=True)
+    date_done = fields.Datetime(string='Done On', readonly=True)
+    date_disposed = fields.Datetime(string='Disposed On', readonly=True)
+    reason_id = fields.Many2one('overseas.return.reason', string='Reason', readonly=True)
+    reason_category_id = fields.Many2one('overseas.return.reason.category',
+                                         string='Reason Category', readonly=True)
+    fault_party = fields.Selection(FAULT_PARTIES, readonly=True)
+    product_id = fields.Many2one('product.product', string='Product', readonly=True)
+    product_tmpl_id = fields.Many2one('product.template', string='Product Template',
+                                      readonly=True)
+    categ_id = fields.Many2one('product.category', string='Product Category',
+                               readonly=True)
+    warehouse_id = fields.Many2one('stock.warehouse', string='Warehouse', readonly=True)
+    channel_id = fields.Many2one('overseas.return.channel', string='Sales Channel',
+                                 readonly=True)
+    partner_id = fields.Many2one('res.partner', string='Customer', readonly=True)
+    country_id = fields.Many2one('res.country', string='Customer Country', readonly=True)
+    grade_id = fields.Many2one('overseas.return.grade', string='Grade', readonly=True)
+    disposition = fields.Selection(DISPOSITIONS, readonly=True)
+    rework_state = fields.Selection([('in_progress', 'In rework'), ('done', 'Reworked')],
+                                    readonly=True)
+    return_method = fields.Selection(RETURN_METHODS, readonly=True)
+    company_id = fields.Many2one('res.company', string='Company', readonly=True)
+    currency_id = fields.Many2one('res.currency', string='Company Currency',
+                                  readonly=True)
+    product_qty = fields.Float(string='Returned Qty', readonly=True)
+    qty_received = fields.Float(string='Received Qty', readonly=True)
+    amount_original = fields.Monetary(
+        string='Original Value', readonly=True,
+        help='Value of the returned goods at the sale price, in company currency.')
+    amount_refunded = fields.Monetary(
+        string='Refunded', readonly=True,
+        help='Open or paid customer credit notes for this line, in company currency.')
+    cost_value = fields.Monetary(
+        string='Value at Cost', readonly=True,
+        help='Received quantity at the product cost.')
+    amount_recovered = fields.Monetary(
+        string='Recovered Value', readonly=True,
+        help='Units back in sellable stock (restocked, or reworked and finished) at cost.')
+    processing_days = fields.Float(
+        string='Processing Days', readonly=True, group_operator='avg',
+        help='Days from receipt to the goods reaching their final place.')
+
+    @api.model
+    def _select(self):
+        return """
+            SELECT
+                l.id AS id,
+                l.order_id AS order_id,
+                l.state AS state,
+                o.state AS order_state,
+                COALESCE(o.date_requested, o.create_date::date) AS date,
+                o.date_received AS date_received,
+                o.date_done AS date_done,
+                l.date_disposed AS date_disposed,
+                l.reason_id AS reason_id,
+                l.reason_category_id AS reason_category_id,
+                l.fault_party AS fault_party,
+                l.product_id AS product_id,
+                p.product_tmpl_id AS product_tmpl_id,
+                t.categ_id AS categ_id,
+                o.warehouse_id AS warehouse_id,
+                o.channel_id AS channel_id,
+                o.partner_id AS partner_id,
+                rp.country_id AS country_id,
+                l.grade_id AS grade_id,
+                l.disposition AS disposition,
+                l.rework_state AS rework_state,
+                o.return_method AS return_method,
+                o.company_id AS company_id,
+                c.currency_id AS currency_id,
+                l.product_qty AS product_qty,
+                l.qty_received AS qty_received,
+                CASE WHEN o.currency_id IS NULL OR o.currency_id = c.currency_id
+                     THEN COALESCE(l.price_subtotal, 0)
+                     ELSE COALESCE(l.price_subtotal, 0) * COALESCE((
+                         SELECT r.rate FROM res_currency_rate r
+                          WHERE r.currency_id = c.currency_id
+                            AND (r.company_id IS NULL OR r.company_id = o.company_id)
+                            AND r.name <= COALESCE(o.date_requested, o.create_date::date)
+                          ORDER BY r.company_id NULLS LAST, r.name DESC LIMIT 1), 1.0)
+                        / COALESCE((
+                         SELECT NULLIF(r.rate, 0) FROM res_currency_rate r
+                          WHERE r.currency_id = o.currency_id
+                            AND (r.company_id IS NULL OR r.company_id = o.company_id)
+                            AND r.name <= COALESCE(o.date_requested, o.create_date::date)
+                          ORDER BY r.company_id NULLS LAST, r.name DESC LIMIT 1), 1.0)
+                END AS amount_original,
+                COALESCE(rf.amount, 0) AS amount_refunded,
+                COALESCE(l.qty_received, 0) * COALESCE(pc.cost, 0) AS cost_value,
+                CASE WHEN (l.disposition = 'restock' AND l.state = 'disposed')
+                       OR (l.disposition = 'rework' AND l.rework_state = 'done')
+                     THEN COALESCE(l.qty_received, 0) * COALESCE(pc.cost, 0)
+                     ELSE 0 END AS amount_recovered,
+                CASE WHEN l.date_disposed IS NOT NULL AND o.date_received IS NOT NULL
+                     THEN EXTRACT(EPOCH FROM (l.date_disposed - o.date_received)) / 86400.0
+                END AS processing_days
+        """
+
+    @api.model
+    def _from(self):
+        return """
+            FROM overseas_return_line l
+            JOIN overseas_return_order o ON o.id = l.order_id
+            JOIN res_company c ON c.id = o.company_id
+            JOIN product_product p ON p.id = l.product_id
+            JOIN product_template t ON t.id = p.product_tmpl_id
+            LEFT JOIN res_partner rp ON rp.id = o.partner_id
+            LEFT JOIN (
+                SELECT ail.return_line_id AS return_line_id,
+                       -SUM(ail.price_subtotal_signed) AS amount
+                  FROM account_invoice_line ail
+                  JOIN account_invoice ai ON ai.id = ail.invoice_id
+                 WHERE ai.type = 'out_refund' AND ai.state IN ('open', 'paid')
+                   AND ail.return_line_id IS NOT NULL
+                 GROUP BY ail.return_line_id
+            ) rf ON rf.return_line_id = l.id
+            LEFT JOIN (
+                SELECT split_part(ip.res_id, ',', 2)::integer AS product_id,
+                       ip.company_id AS company_id,
+                       MAX(ip.value_float) AS cost
+                  FROM ir_property ip
+                 WHERE ip.name = 'standard_price'
+                   AND ip.res_id LIKE 'product.product,%'
+                 GROUP BY 1, 2
+            ) pc ON pc.product_id = l.product_id AND pc.company_id = o.company_id
+        """
+
+    @api.model
+    def _where(self):
+        return ''
+
+    @api.model_cr
+    def init(self):
+        tools.drop_view_if_exists(self.env.cr, self._table)
+        self.env.cr.execute('CREATE OR REPLACE VIEW %s AS (%s %s %s)' % (
+            self._table, self._select(), self._from(), self._where()))

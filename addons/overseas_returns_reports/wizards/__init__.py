@@ -1,0 +1,1 @@
+from . import overseas_return_kpi_dashboard
