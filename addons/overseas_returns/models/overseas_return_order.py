@@ -11,6 +11,8 @@ class OverseasReturnOrder(models.Model):
     _inherit = ['mail.thread', 'mail.activity.mixin', 'overseas.return.lock.mixin']
     _description = 'Overseas Return'
     _order = 'id desc'
+    # accountants and sales people read returns and may comment on them
+    _mail_post_access = 'read'
 
     name = fields.Char(string='Reference', required=True, copy=False, readonly=True,
                        index=True, default=lambda self: _('New'))

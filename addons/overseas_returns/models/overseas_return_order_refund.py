@@ -166,7 +166,11 @@ class OverseasReturnOrder(models.Model):
         return result
 
     def _credited_by_line(self, include_drafts):
-        """{return line id: (net amount credited, deduction codes used)} on this return."""
+        """{return line id: (goods value credited, deduction codes applied)}.
+
+        Deductions are applied once and do not count as goods credited: a line
+        refunded in full minus its restocking fee has nothing left to refund.
+        """
         states = ('draft', 'open', 'paid') if include_drafts else ('open', 'paid')
         credited = {}
         for inv_line in self.refund_invoice_ids.filtered(
@@ -174,7 +178,9 @@ class OverseasReturnOrder(models.Model):
             amount, codes = credited.get(inv_line.return_line_id.id, (0.0, set()))
             if inv_line.return_deduction_type:
                 codes = codes | {inv_line.return_deduction_type}
-            credited[inv_line.return_line_id.id] = (amount + inv_line.price_subtotal, codes)
+            else:
+                amount += inv_line.price_subtotal
+            credited[inv_line.return_line_id.id] = (amount, codes)
         return credited
 
     def _refund_proposal(self, include_drafts=True):

@@ -154,6 +154,20 @@ class TestRefund(ReturnsCase):
             self._refund(order, amount=1.0)
         self.assertEqual(len(order.refund_invoice_ids), 2)
 
+    def test_amount_first_then_the_rest_the_policy_allows(self):
+        invoice = self._invoice([(self.mug, 1.0, 100.0, 0.0, self.env['account.tax'])])
+        order = self._returned(invoice, [(self.mug, 1.0, self.reason_changed_mind)])
+        # policy for a changed mind: 15 % restocking fee and a 6.00 return label
+        self.assertAlmostEqual(order.amount_refundable, 79.0)
+        self._refund(order, amount=60.0).action_invoice_open()
+        self.assertEqual(order.refund_state, 'partial')
+        self.assertAlmostEqual(order.amount_refundable, 19.0)
+        rest = self._refund(order)
+        self.assertAlmostEqual(rest.amount_total, 19.0)
+        rest.action_invoice_open()
+        self.assertEqual(order.refund_state, 'refunded')
+        self.assertAlmostEqual(order.amount_refunded, 79.0)
+
     def test_refused_amounts_create_nothing(self):
         invoice = self._invoice([(self.earbuds, 2.0, 100.0, 10.0, self.tax_15)])
         order = self._returned(invoice, [(self.earbuds, 2.0, self.reason_defect)])
@@ -213,6 +227,23 @@ class TestRefund(ReturnsCase):
             self.env['overseas.return.refund.wizard'].sudo(self.user).with_context(
                 default_order_id=order.id).default_get(['order_id', 'line_ids'])
         self.assertFalse(order.refund_invoice_ids)
+
+    def test_accountant_without_warehouse_rights_refunds(self):
+        bookkeeper = self.env['res.users'].with_context(no_reset_password=True).create({
+            'name': 'Bookkeeper', 'login': 'ort_bookkeeper', 'email': 'b@example.com',
+            'groups_id': [(6, 0, [self.env.ref('account.group_account_invoice').id,
+                                  self.env.ref('base.group_user').id])]})
+        invoice = self._invoice([(self.earbuds, 1.0, 100.0, 0.0, self.tax_15)])
+        order = self._returned(invoice, [(self.earbuds, 1.0, self.reason_changed_mind)])
+        as_bookkeeper = order.sudo(bookkeeper)
+        as_bookkeeper.read(['name', 'warehouse_id', 'refund_state', 'amount_refundable'])
+        Wizard = self.env['overseas.return.refund.wizard'].sudo(bookkeeper)
+        wizard = Wizard.create(Wizard.with_context(default_order_id=order.id).default_get(
+            ['order_id', 'currency_id', 'line_ids']))
+        refund = self.env['account.invoice'].browse(wizard.action_create_refund()['res_id'])
+        refund.sudo(bookkeeper).action_invoice_open()
+        self.assertEqual(order.refund_state, 'refunded')
+        self.assertAlmostEqual(order.amount_refunded, 115.0 - 17.25 - 6.0)
 
     def test_wizard_lets_the_accountant_adjust(self):
         invoice = self._invoice([(self.earbuds, 2.0, 100.0, 10.0, self.tax_15)])
