@@ -28,6 +28,7 @@
         'views/overseas_returns_menus.xml',
         'views/overseas_return_reason_views.xml',
         'views/overseas_return_refund_views.xml',
+        'views/overseas_return_import_views.xml',
     ],
     'demo': [
         'demo/overseas_returns_demo.xml',

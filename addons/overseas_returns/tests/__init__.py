@@ -8,3 +8,4 @@ from . import test_security
 from . import test_warehouse
 from . import test_concurrency
 from . import test_refund
+from . import test_import

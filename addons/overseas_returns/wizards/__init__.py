@@ -1,1 +1,2 @@
 from . import overseas_return_refund_wizard
+from . import overseas_return_import

@@ -1,0 +1,654 @@
+import base64
+import csv
+import datetime
+import io
+import logging
+import math
+import os
+import re
+
+import xlrd
+
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+
+_logger = logging.getLogger(__name__)
+
+# (key, column as normalised from the header, required)
+GENERIC_COLUMNS = [
+    ('origin_ref', 'order_ref', True),
+    ('tracking_ref', 'tracking_ref', True),
+    ('sku', 'sku', True),
+    ('quantity', 'quantity', True),
+    ('reason', 'reason_code', True),
+    ('date', 'return_date', True),
+    ('customer', 'customer', False),
+    ('condition', 'condition', False),
+    ('note', 'note', False),
+    ('lpn', 'lpn', False),
+]
+# Amazon Seller Central > Reports > Fulfillment > Customer returns, as downloaded
+AMAZON_COLUMNS = [
+    ('date', 'return_date', True),
+    ('origin_ref', 'order_id', True),
+    ('sku', 'sku', True),
+    ('quantity', 'quantity', True),
+    ('reason', 'reason', True),
+    ('disposition', 'detailed_disposition', False),
+    ('status', 'status', False),
+    ('lpn', 'license_plate_number', False),
+    ('note', 'customer_comments', False),
+    ('center', 'fulfillment_center_id', False),
+    ('customer', 'customer', False),
+]
+PRESET_COLUMNS = {'generic': GENERIC_COLUMNS, 'amazon': AMAZON_COLUMNS}
+# header spelling shown to the user (Amazon's report uses dashes)
+PRESET_SEPARATOR = {'generic': '_', 'amazon': '-'}
+
+DATE_FORMATS = ('%Y-%m-%d', '%Y/%m/%d', '%Y.%m.%d', '%m/%d/%Y', '%d.%m.%Y', '%Y%m%d')
+EXCEL_MAGIC = (b'\xd0\xcf\x11\xe0', b'PK\x03\x04')
+TEXT_EXTENSIONS = ('.csv', '.txt', '.tsv')
+EXCEL_EXTENSIONS = ('.xls', '.xlsx')
+MAX_LISTED_ERRORS = 50
+DECIMAL_COMMA = re.compile(r'^\d+,\d{1,2}$')
+CHUNK_ORDERS = 100
+# a manifest brings thousands of returns: no creation message, no follower per return
+IMPORT_CONTEXT = {'tracking_disable': True, 'mail_notrack': True,
+                  'mail_create_nolog': True, 'mail_create_nosubscribe': True}
+
+
+def _normalise_header(value):
+    return '_'.join(str(value).replace('\ufeff', '').strip().lower()
+                    .replace('-', ' ').replace('_', ' ').split())
+
+
+def _xls_cell(cell, datemode):
+    """The text of a cell; dates come back as datetime objects."""
+    if cell.ctype == xlrd.XL_CELL_DATE:
+        try:
+            return xlrd.xldate.xldate_as_datetime(cell.value, datemode)
+        except (ValueError, OverflowError, xlrd.xldate.XLDateError):
+            return str(cell.value)
+    if cell.ctype == xlrd.XL_CELL_NUMBER:
+        value = cell.value
+        if math.isfinite(value) and value == int(value):
+            return str(int(value))  # SKUs and order numbers typed as numbers
+        return repr(value)
+    if cell.ctype == xlrd.XL_CELL_BOOLEAN:
+        return str(bool(cell.value))
+    if cell.ctype in (xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK, xlrd.XL_CELL_ERROR):
+        return ''
+    return str(cell.value).strip()
+
+
+def _as_text(value):
+    if isinstance(value, datetime.datetime):
+        if value.time() == datetime.time(0):
+            return value.date().isoformat()
+        return value.isoformat(' ')
+    return value
+
+
+class OverseasReturnImport(models.TransientModel):
+    """Import a return manifest (Amazon FBA returns report or the generic layout).
+
+    All or nothing by default: any bad row stops the import and every problem is listed.
+    With ``import_good_rows`` the good rows are imported and the bad ones come back
+    as a CSV file with an error column.  Rows already imported are skipped, so a
+    manifest can be imported again safely.
+    """
+
+    _name = 'overseas.return.import'
+    _description = 'Import Return Manifest'
+
+    state = fields.Selection([('upload', 'File to Import'), ('done', 'Import Result')],
+                             string='Step', default='upload', required=True)
+    data_file = fields.Binary(string='Manifest File', required=True)
+    filename = fields.Char(string='File Name')
+    warehouse_id = fields.Many2one(
+        'stock.warehouse', string='Warehouse', required=True,
+        default=lambda self: self.env['overseas.return.order']._default_warehouse(),
+        help='The overseas warehouse the returns go to.')
+    channel_id = fields.Many2one(
+        'overseas.return.channel', string='Sales Channel',
+        help='Marketplace of the orders in the file. Left empty, the Amazon preset '
+             'uses the Amazon channel.')
+    preset = fields.Selection([
+        ('auto', 'Recognise from the columns'),
+        ('amazon', 'Amazon FBA customer returns report'),
+        ('generic', 'Generic return manifest'),
+    ], string='File Layout', default='auto', required=True)
+    import_good_rows = fields.Boolean(
+        string='Import the Good Rows',
+        help='When some rows have problems, import the others and download the bad '
+             'rows with their errors as a CSV file. Otherwise nothing is imported '
+             'until every row is correct.')
+    order_ids = fields.Many2many('overseas.return.order', string='Imported Returns',
+                                 readonly=True)
+    order_count = fields.Integer(string='Returns Created or Completed', readonly=True)
+    line_count = fields.Integer(string='Lines Imported', readonly=True)
+    skipped_count = fields.Integer(string='Rows Already Imported', readonly=True)
+    error_count = fields.Integer(string='Rows with Errors', readonly=True)
+    error_file = fields.Binary(string='Rows with Errors (CSV)', readonly=True)
+    error_filename = fields.Char(string='Error Filename', readonly=True)
+
+    @api.onchange('preset')
+    def _onchange_preset(self):
+        if self.preset == 'amazon' and not self.channel_id:
+            self.channel_id = self._amazon_channel()
+
+    # ------------------------------------------------------------------ action
+    @api.multi
+    def action_import(self):
+        """Read the file, check every row, create the returns (see the class)."""
+        self.ensure_one()
+        header, rows = self._read_file()
+        preset = self.preset if self.preset != 'auto' else self._detect_preset(header)
+        columns = self._map_columns(header, preset)
+        channel = self.channel_id or (self._amazon_channel() if preset == 'amazon'
+                                      else self.env['overseas.return.channel'])
+        records = [self._parse_row(number, cells, columns) for number, cells in rows]
+        if not records:
+            raise UserError(_('%(file)s is empty: it has no return rows.')
+                            % {'file': self._file_label()})
+        self._check_rows(records, preset, channel)
+        bad = [record for record in records if record['errors']]
+        if bad and not self.import_good_rows:
+            raise UserError(self._errors_message(bad, len(records)))
+        good = [record for record in records if not record['errors']]
+        created_orders, line_count, skipped = self._import_records(
+            good, preset, channel)
+        values = {
+            'state': 'done', 'order_ids': [(6, 0, created_orders.ids)],
+            'order_count': len(created_orders), 'line_count': line_count,
+            'skipped_count': skipped, 'error_count': len(bad),
+        }
+        if bad:
+            values.update(error_file=self._error_csv(header, bad),
+                          error_filename=self._error_filename())
+        self.write(values)
+        if created_orders and not bad:
+            return self.action_view_returns()
+        return self._action_reopen()
+
+    @api.multi
+    def action_view_returns(self):
+        self.ensure_one()
+        action = self.env.ref('overseas_returns.overseas_return_order_action').read()[0]
+        if len(self.order_ids) == 1:
+            action.update(views=[(False, 'form')], view_mode='form',
+                          res_id=self.order_ids.id)
+        else:
+            action['domain'] = [('id', 'in', self.order_ids.ids)]
+        return action
+
+    def _action_reopen(self):
+        action = self.env.ref(
+            'overseas_returns.overseas_return_import_action').read()[0]
+        action.update(res_id=self.id, views=[(False, 'form')], view_mode='form',
+                      target='new')
+        return action
+
+    # ------------------------------------------------------------------ reading
+    def _file_label(self):
+        return self.filename or _('The file')
+
+    def _read_file(self):
+        """Return the header cells and [(row number, cells)] of the non-blank rows."""
+        data = base64.b64decode(self.data_file or b'')
+        if not data.strip():
+            raise UserError(_('%(file)s is empty: it has no return rows.')
+                            % {'file': self._file_label()})
+        extension = os.path.splitext(self.filename or '')[1].lower()
+        if data.startswith(EXCEL_MAGIC) or extension in EXCEL_EXTENSIONS:
+            table = self._read_excel(data)
+        elif extension in TEXT_EXTENSIONS or not extension:
+            table = self._read_text(data, extension)
+        else:
+            raise self._not_a_spreadsheet()
+        numbered = [(number, cells) for number, cells in enumerate(table, 1)
+                    if any(_as_text(cell) for cell in cells)]
+        if not numbered:
+            raise UserError(_('%(file)s is empty: it has no return rows.')
+                            % {'file': self._file_label()})
+        return numbered[0][1], numbered[1:]
+
+    def _not_a_spreadsheet(self):
+        return UserError(_('%(file)s is not a spreadsheet. Import an Excel file (.xls, '
+                           '.xlsx), a CSV file or a tab-separated text file (.txt).')
+                         % {'file': self._file_label()})
+
+    def _read_excel(self, data):
+        try:
+            book = xlrd.open_workbook(file_contents=data)
+            sheet = next((sheet for sheet in book.sheets() if sheet.nrows), None)
+            if sheet is None:
+                return []
+            return [[_xls_cell(cell, book.datemode) for cell in sheet.row(index)]
+                    for index in range(sheet.nrows)]
+        except Exception as error:  # xlrd raises many kinds on files that are not Excel
+            _logger.info('Return manifest %s is not readable by xlrd: %s',
+                         self.filename, error)
+            raise self._not_a_spreadsheet()
+
+    def _read_text(self, data, extension):
+        text = self._decode(data)
+        first_line = text.split('\n', 1)[0]
+        if extension in ('.txt', '.tsv') or '\t' in first_line:
+            delimiter = '\t'
+        else:
+            delimiter = max(',;', key=first_line.count)
+        reader = csv.reader(io.StringIO(text, newline=''), delimiter=delimiter)
+        return [[cell.strip() for cell in row] for row in reader]
+
+    def _decode(self, data):
+        """UTF-8 (with or without BOM), UTF-16 with BOM, else GBK (as GB18030)."""
+        if data.startswith((b'\xff\xfe', b'\xfe\xff')):
+            encodings = ('utf-16',)
+        else:
+            encodings = ('utf-8-sig', 'gb18030')
+        for encoding in encodings:
+            try:
+                text = data.decode(encoding)
+            except UnicodeDecodeError:
+                continue
+            if self._looks_like_text(text):
+                return text
+        raise self._not_a_spreadsheet()
+
+    @staticmethod
+    def _looks_like_text(text):
+        sample = text[:4096]
+        controls = sum(1 for char in sample if ord(char) < 32 and char not in '\t\r\n')
+        return '\x00' not in sample and controls <= len(sample) // 100
+
+    # ------------------------------------------------------------------ columns
+    @staticmethod
+    def _detect_preset(header):
+        names = {_normalise_header(cell) for cell in header}
+        if 'order_id' in names or 'license_plate_number' in names:
+            return 'amazon'
+        return 'generic'
+
+    def _map_columns(self, header, preset):
+        """{key: index}; every missing required column is reported at once."""
+        positions = {}
+        for index, cell in enumerate(header):
+            positions.setdefault(_normalise_header(cell), index)
+        columns, missing = {}, []
+        for key, name, required in PRESET_COLUMNS[preset]:
+            if name in positions:
+                columns[key] = positions[name]
+            elif required:
+                missing.append(name.replace('_', PRESET_SEPARATOR[preset]))
+        if missing:
+            raise UserError(_(
+                'Nothing was imported: %(file)s misses the column(s) %(missing)s. '
+                'Its first row has: %(found)s.') % {
+                'file': self._file_label(), 'missing': ', '.join(missing),
+                'found': ', '.join(_as_text(cell) for cell in header if _as_text(cell))
+                or _('nothing')})
+        columns['_header'] = [_as_text(cell) for cell in header]
+        return columns
+
+    @staticmethod
+    def _parse_row(number, cells, columns):
+        values = {}
+        for key, index in columns.items():
+            if key == '_header':
+                continue
+            value = cells[index] if index < len(cells) else ''
+            values[key] = value if isinstance(value, datetime.datetime) else \
+                str(value).strip()
+        return {'row': number, 'cells': cells, 'values': values, 'errors': [],
+                'header': columns['_header'], 'columns': columns}
+
+    # ------------------------------------------------------------------ checking
+    def _check_rows(self, records, preset, channel):
+        """Resolve products and reasons for the whole file; note each row's problems."""
+        products = self._products_by_sku({r['values']['sku'] for r in records})
+        reasons = self._reason_finder(preset, channel)
+        seen = {}
+        for record in records:
+            values = record['values']
+            for key in ('origin_ref', 'sku', 'quantity'):
+                if not values[key]:
+                    self._add_error(record, key, _('this value is required'))
+            if values['sku'] and values['sku'] not in products:
+                self._add_error(record, 'sku', _(
+                    'unknown SKU "%(sku)s": no product has this internal reference or '
+                    'barcode') % {'sku': values['sku']})
+            values['product'] = products.get(values['sku'])
+            if values['quantity']:
+                values['qty'] = self._parse_quantity(values['quantity'])
+                if values['qty'] is None:
+                    self._add_error(record, 'quantity', _(
+                        '"%(value)s" is not a positive number') % {
+                        'value': values['quantity']})
+            values['return_date'] = self._parse_date(values['date'])
+            if values['return_date'] is False:
+                self._add_error(record, 'date', _(
+                    '"%(value)s" is not a date; write it as YYYY-MM-DD') % {
+                    'value': _as_text(values['date'])})
+            values['reason_id'] = values['reason'] and reasons(values['reason'])
+            if values['reason_id'] is None:
+                self._add_error(record, 'reason', _('unknown reason code "%(code)s"')
+                                % {'code': values['reason']})
+            if values['product'] and values['origin_ref']:
+                key = self._row_key(values)
+                if key in seen:
+                    self._add_error(record, 'sku', _(
+                        'duplicate of row %(row)s (same order, SKU and LPN or tracking '
+                        'number)') % {'row': seen[key]})
+                else:
+                    seen[key] = record['row']
+
+    @staticmethod
+    def _row_key(values):
+        return (values['origin_ref'], values['product'],
+                values.get('lpn') or values.get('tracking_ref') or '')
+
+    @staticmethod
+    def _add_error(record, key, message):
+        index = record['columns'].get(key)
+        header = record['header']
+        column = header[index] if index is not None and index < len(header) else key
+        record['errors'].append((column, message))
+
+    @staticmethod
+    def _parse_quantity(text):
+        if DECIMAL_COMMA.match(text):  # 1,5 but not 1,000
+            text = text.replace(',', '.')
+        try:
+            value = float(text)
+        except ValueError:
+            return None
+        return value if math.isfinite(value) and value > 0 else None
+
+    @staticmethod
+    def _parse_date(value):
+        """A date string, None when empty, False when not a date."""
+        if isinstance(value, datetime.datetime):
+            return fields.Date.to_string(value.date())
+        if not value:
+            return None
+        text = value.replace('T', ' ').split(' ')[0]
+        for date_format in DATE_FORMATS:
+            try:
+                return fields.Date.to_string(
+                    datetime.datetime.strptime(text, date_format).date())
+            except ValueError:
+                continue
+        return False
+
+    def _products_by_sku(self, skus):
+        """{sku: product id} by internal reference first, then barcode: two searches."""
+        skus = [sku for sku in skus if sku]
+        if not skus:
+            return {}
+        Product = self.env['product.product']
+        found = {}
+        for field_name in ('barcode', 'default_code'):  # default_code wins
+            for row in Product.search_read([(field_name, 'in', skus)], [field_name],
+                                           order='id desc'):
+                found[row[field_name]] = row['id']
+        return found
+
+    def _reason_finder(self, preset, channel):
+        """A function code -> reason id (None when unknown), built from one search.
+
+        Amazon reports use Amazon's codes, sometimes with a ``CR-`` prefix; the generic
+        manifest takes our own code or any marketplace code, the channel's first.
+        """
+        maps = {name: {}
+                for name in ('code', 'amazon_code', 'ebay_code', 'shopify_code')}
+        for reason in self.env['overseas.return.reason'].search_read(
+                [], list(maps), order='sequence desc, id desc'):
+            for name, mapping in maps.items():
+                if reason[name]:
+                    mapping[reason[name].strip().lower()] = reason['id']
+        channel_field = '%s_code' % channel.code if channel else None
+        if preset == 'amazon':
+            order = ['amazon_code', 'code']
+        else:
+            order = ['code'] + ([channel_field] if channel_field in maps else []) + \
+                ['amazon_code', 'ebay_code', 'shopify_code']
+
+        def find(code):
+            code = code.strip().lower()
+            variants = [code]
+            if preset == 'amazon' or 'amazon_code' in order:
+                variants += [code[3:]] if code.startswith('cr-') else ['cr-' + code]
+            for name in order:
+                for variant in variants:
+                    if variant in maps[name]:
+                        return maps[name][variant]
+            return None
+        return find
+
+    def _errors_message(self, bad, total):
+        lines = [self._error_line(record, column, message)
+                 for record in bad for column, message in record['errors']]
+        shown = lines[:MAX_LISTED_ERRORS]
+        if len(lines) > MAX_LISTED_ERRORS:
+            shown.append(_('... and %(count)s more problems.')
+                         % {'count': len(lines) - MAX_LISTED_ERRORS})
+        return _(
+            'Nothing was imported: %(bad)s of the %(total)s rows of %(file)s have '
+            'problems. Correct them and import the file again, or tick "Import the '
+            'Good Rows" to import the others.\n\n%(errors)s') % {
+            'bad': len(bad), 'total': total, 'file': self._file_label(),
+            'errors': '\n'.join(shown)}
+
+    def _error_line(self, record, column, message):
+        return _('Row %(row)s, column "%(column)s": %(error)s') % {
+            'row': record['row'], 'column': column, 'error': message}
+
+    def _error_csv(self, header, bad):
+        output = io.StringIO()
+        writer = csv.writer(output)
+        writer.writerow([_as_text(cell) for cell in header] + [_('Error')])
+        for record in bad:
+            cells = [_as_text(cell) for cell in record['cells']]
+            cells += [''] * (len(header) - len(cells))
+            writer.writerow(cells + ['; '.join(
+                self._error_line(record, column, message)
+                for column, message in record['errors'])])
+        # with a BOM so that Excel opens Chinese text correctly
+        return base64.b64encode(output.getvalue().encode('utf-8-sig'))
+
+    def _error_filename(self):
+        base = os.path.splitext(self.filename or 'manifest')[0]
+        return _('%(name)s-errors.csv') % {'name': base}
+
+    # ------------------------------------------------------------------ importing
+    def _import_records(self, records, preset, channel):
+        """Create the returns of the good rows: (orders, lines created, skipped)."""
+        existing = self._existing_returns(records, channel)
+        groups = {}
+        skipped = 0
+        for record in records:
+            values = record['values']
+            if self._row_key(values) in existing['keys']:
+                skipped += 1
+                continue
+            groups.setdefault(values['origin_ref'], []).append(values)
+        if not groups:
+            return self.env['overseas.return.order'], 0, skipped
+        conditions = self._parcel_conditions()
+        products = self.env['product.product'].browse(
+            {values['product'] for rows in groups.values() for values in rows})
+        prices = {product.id: product.lst_price for product in products}
+        Order = self.env['overseas.return.order'].with_context(**IMPORT_CONTEXT)
+        partners = self._partners_for(groups, channel)
+        order_ids, lines = [], 0
+        items = list(groups.items())
+        for start in range(0, len(items), CHUNK_ORDERS):
+            # stored computes once per chunk: batched, yet Odoo 11's pending
+            # recomputations do not grow without bound (their merge is quadratic)
+            with self.env.norecompute():
+                for origin_ref, rows in items[start:start + CHUNK_ORDERS]:
+                    line_vals = [(0, 0, self._prepare_line_vals(values, prices))
+                                 for values in rows]
+                    findings = self._prepare_findings(rows, preset, conditions)
+                    lines += len(line_vals)
+                    order = existing['open_orders'].get(origin_ref)
+                    if order:
+                        order.write(self._prepare_update_vals(order, rows, line_vals,
+                                                              findings))
+                    else:
+                        order = Order.create(self._prepare_order_vals(
+                            origin_ref, rows, channel, partners, line_vals, findings))
+                    order_ids.append(order.id)
+            Order.recompute()
+        orders = Order.browse(order_ids)
+        return orders, lines, skipped
+
+    def _existing_returns(self, records, channel):
+        """Keys of the lines already imported and the open orders to complete.
+
+        Two searches for the whole file: the orders of these marketplace orders on
+        this channel, then their lines.
+        """
+        refs = list({record['values']['origin_ref'] for record in records})
+        Order = self.env['overseas.return.order']
+        keys, open_orders = set(), {}
+        if not refs:
+            return {'keys': keys, 'open_orders': open_orders}
+        orders = Order.search_read(
+            [('origin_ref', 'in', refs), ('channel_id', '=', channel.id or False)],
+            ['origin_ref', 'tracking_ref', 'state'], order='id')
+        trackings = {}
+        for order in orders:
+            trackings[order['id']] = (order['origin_ref'], self._split_refs(
+                order['tracking_ref']) or [''])
+            if order['state'] in ('draft', 'approved'):
+                open_orders.setdefault(order['origin_ref'], Order.browse(order['id']))
+        if orders:
+            for line in self.env['overseas.return.line'].search_read(
+                    [('order_id', 'in', list(trackings))],
+                    ['order_id', 'product_id', 'lpn']):
+                origin_ref, order_trackings = trackings[line['order_id'][0]]
+                for ref in ([line['lpn']] if line['lpn'] else order_trackings):
+                    keys.add((origin_ref, line['product_id'][0], ref))
+        return {'keys': keys, 'open_orders': open_orders}
+
+    @staticmethod
+    def _split_refs(text):
+        return [ref.strip() for ref in (text or '').split(',') if ref.strip()]
+
+    def _partners_for(self, groups, channel):
+        """{origin_ref: partner id}: customers by name (one search), created if unknown.
+
+        Rows without a customer go to one partner per channel, e.g. "Amazon customer".
+        """
+        if channel:
+            default_name = _('%(channel)s customer') % {'channel': channel.name}
+        else:
+            default_name = _('Imported returns customer')
+        wanted = {ref: next((v['customer'] for v in rows if v.get('customer')),
+                            default_name) for ref, rows in groups.items()}
+        Partner = self.env['res.partner']
+        by_name = {}
+        # the oldest partner of that name that is not a contact of a company
+        for partner in Partner.search_read([('name', 'in', list(set(wanted.values())))],
+                                           ['name'], order='parent_id desc, id'):
+            by_name.setdefault(partner['name'], partner['id'])
+        # returns clerks register the customers a manifest names, as a marketplace
+        # connector would; they need not be contact managers
+        Creator = Partner.sudo().with_context(**IMPORT_CONTEXT)
+        new_names = sorted(set(wanted.values()) - set(by_name))
+        for start in range(0, len(new_names), CHUNK_ORDERS):
+            with self.env.norecompute():
+                for name in new_names[start:start + CHUNK_ORDERS]:
+                    by_name[name] = Creator.create({
+                        'name': name, 'customer': True,
+                        'company_id': self.warehouse_id.company_id.id}).id
+            Creator.recompute()
+        return {ref: by_name[name] for ref, name in wanted.items()}
+
+    def _prepare_line_vals(self, values, prices):
+        return {
+            'product_id': values['product'],
+            'product_qty': values['qty'],
+            'price_unit': prices.get(values['product'], 0.0),
+            'reason_id': values['reason_id'] or False,
+            'lpn': values.get('lpn') or False,
+            'customer_note': values.get('note') or False,
+        }
+
+    def _prepare_order_vals(self, origin_ref, rows, channel, partners, line_vals,
+                            findings):
+        warehouse = self.warehouse_id
+        dates = [v['return_date'] for v in rows if v.get('return_date')]
+        vals = {
+            'partner_id': partners[origin_ref],
+            'warehouse_id': warehouse.id,
+            'company_id': warehouse.company_id.id,
+            'channel_id': channel.id or False,
+            'origin_ref': origin_ref,
+            'tracking_ref': ', '.join(self._new_trackings([], rows)) or False,
+            'line_ids': line_vals,
+        }
+        if dates:
+            vals['date_requested'] = min(dates)
+        vals.update(findings)
+        return vals
+
+    def _prepare_update_vals(self, order, rows, line_vals, findings):
+        known = self._split_refs(order.tracking_ref)
+        trackings = known + self._new_trackings(known, rows)
+        vals = {'line_ids': line_vals, 'tracking_ref': ', '.join(trackings) or False}
+        findings = dict(findings)
+        if findings.get('note'):
+            findings['note'] = '\n'.join(filter(None, [order.note, findings['note']]))
+        if order.parcel_condition:
+            findings.pop('parcel_condition', None)
+        vals.update(findings)
+        return vals
+
+    @staticmethod
+    def _new_trackings(known, rows):
+        new = []
+        for values in rows:
+            ref = values.get('tracking_ref')
+            if ref and ref not in known and ref not in new:
+                new.append(ref)
+        return new
+
+    def _prepare_findings(self, rows, preset, conditions):
+        """Amazon's detailed disposition and the manifest's condition, for the order."""
+        notes, vals = [], {}
+        for values in rows:
+            if preset == 'amazon' and values.get('disposition'):
+                notes.append(_('Amazon %(center)s found %(sku)s (LPN %(lpn)s): '
+                               '%(disposition)s %(status)s') % {
+                    'center': values.get('center') or '', 'sku': values['sku'],
+                    'lpn': values.get('lpn') or '-',
+                    'disposition': values['disposition'],
+                    'status': values.get('status') or ''})
+            condition = values.get('condition')
+            if condition:
+                key = conditions.get(condition.lower())
+                if key and not vals.get('parcel_condition'):
+                    vals['parcel_condition'] = key
+                elif not key:
+                    notes.append(_('Condition of %(sku)s: %(condition)s') % {
+                        'sku': values['sku'], 'condition': condition})
+        if notes:
+            vals['note'] = '\n'.join(note.strip() for note in notes)
+        return vals
+
+    def _parcel_conditions(self):
+        field = self.env['overseas.return.order']._fields['parcel_condition']
+        selection = field._description_selection(self.env)
+        conditions = {key.lower(): key for key, _label in selection}
+        conditions.update({label.lower(): key for key, label in selection})
+        return conditions
+
+    # ------------------------------------------------------------------ helpers
+    def _amazon_channel(self):
+        channel = self.env.ref('overseas_returns.channel_amazon',
+                               raise_if_not_found=False)
+        return channel or self.env['overseas.return.channel'].search(
+            [('code', '=', 'amazon')], limit=1)
