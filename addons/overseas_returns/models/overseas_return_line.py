@@ -83,9 +83,9 @@ class OverseasReturnLine(models.Model):
 
     @api.constrains('product_qty', 'qty_received')
     def _check_quantities(self):
+        digits = self.env['decimal.precision'].precision_get('Product Unit of Measure')
         for line in self:
-            if float_compare(line.product_qty, 0.0,
-                             precision_rounding=line.product_uom_id.rounding or 0.01) <= 0:
+            if float_compare(line.product_qty, 0.0, precision_digits=digits) <= 0:
                 raise ValidationError(_('The returned quantity of %s must be positive.')
                                       % line.product_id.display_name)
             if line.qty_received < 0:
