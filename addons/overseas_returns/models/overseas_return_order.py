@@ -25,7 +25,7 @@ class OverseasReturnOrder(models.Model):
         ('rejected', 'Rejected'),
         ('cancel', 'Cancelled'),
     ], default='draft', required=True, readonly=True, copy=False, index=True,
-        track_visibility='onchange')
+        track_visibility='onchange', group_expand='_expand_states')
     partner_id = fields.Many2one(
         'res.partner', string='Customer', required=True, readonly=True,
         states=READONLY_AFTER_DRAFT, track_visibility='onchange')
@@ -97,6 +97,13 @@ class OverseasReturnOrder(models.Model):
         ('name_company_uniq', 'unique (name, company_id)',
          'A return with this reference already exists in this company.'),
     ]
+
+    @api.model
+    def _expand_states(self, states, domain, order):
+        """Kanban columns in the order of the flow, closed states only when used."""
+        flow = [key for key, _label in self._fields['state'].selection
+                if key not in ('cancel', 'rejected') or key in states]
+        return flow
 
     @api.model
     def _default_warehouse(self):

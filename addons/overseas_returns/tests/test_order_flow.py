@@ -105,3 +105,10 @@ class TestOrderFlow(ReturnsCase):
         with self.assertRaises(UserError):
             order.action_approve()
         self.assertEqual(order.state, 'draft')
+
+    def test_floor_kanban_columns_follow_the_flow(self):
+        self._create_order().action_approve()
+        groups = self.env['overseas.return.order'].read_group(
+            [('state', 'not in', ('cancel', 'rejected'))], ['state'], ['state'])
+        self.assertEqual([g['state'] for g in groups],
+                         ['draft', 'approved', 'received', 'inspected', 'done'])
