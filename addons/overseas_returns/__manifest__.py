@@ -21,6 +21,7 @@
         'data/overseas_return_reason_data.xml',
         'data/overseas_return_data.xml',
         'data/overseas_return_refund_data.xml',
+        'data/overseas_return_unidentified_data.xml',
         'views/overseas_return_order_views.xml',
         'views/overseas_return_line_views.xml',
         'views/overseas_returns_config_views.xml',
@@ -29,6 +30,8 @@
         'views/overseas_return_reason_views.xml',
         'views/overseas_return_refund_views.xml',
         'views/overseas_return_import_views.xml',
+        'views/overseas_return_rule_views.xml',
+        'views/overseas_return_match_views.xml',
     ],
     'demo': [
         'demo/overseas_returns_demo.xml',

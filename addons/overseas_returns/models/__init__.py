@@ -19,3 +19,5 @@ from . import overseas_return_refund_rule
 from . import overseas_return_deduction_type
 from . import overseas_return_order_refund
 from . import overseas_return_order_demo
+from . import overseas_return_order_intake
+from . import overseas_return_rule

@@ -183,7 +183,9 @@ class OverseasReturnOrder(models.Model):
             vals['name'] = self.env['ir.sequence'].with_context(
                 force_company=vals.get('company_id')).next_by_code(
                     'overseas.return.order') or _('New')
-        return super(OverseasReturnOrder, self).create(vals)
+        order = super(OverseasReturnOrder, self).create(vals)
+        order._apply_approval_rules()
+        return order
 
     @api.multi
     def unlink(self):
@@ -210,6 +212,7 @@ class OverseasReturnOrder(models.Model):
         self._ensure_manager(_('approve a return'))
         self._lock_for_update()
         self._ensure_state(['draft'], _('Approving'))
+        self._ensure_identified()
         if any(not order.line_ids for order in self):
             raise UserError(_('Add at least one product before approving the return.'))
         no_reason = self.mapped('line_ids').filtered(lambda line: not line.reason_id)
@@ -217,6 +220,7 @@ class OverseasReturnOrder(models.Model):
             raise UserError(_('Give the return reason of %s before approving.')
                             % ', '.join(no_reason.mapped('display_name')))
         self.write({'state': 'approved'})
+        self._schedule_return_method_followups()
         return True
 
     @api.multi

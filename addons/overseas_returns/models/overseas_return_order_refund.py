@@ -36,6 +36,9 @@ class OverseasReturnOrder(models.Model):
     refund_age_days = fields.Integer(
         compute='_compute_refund_age_days',
         help='Days since the oldest credit note still to reconcile.')
+    restocking_fee_override = fields.Float(
+        string='Restocking Fee (%)', track_visibility='onchange',
+        help='Set (above 0): replaces the restocking fee of the refund policy.')
 
     def _compute_refund_count(self):
         for order in self:
@@ -43,7 +46,8 @@ class OverseasReturnOrder(models.Model):
 
     @api.depends('state', 'return_method', 'line_ids.state', 'line_ids.qty_received',
                  'line_ids.grade_id', 'line_ids.fault_party', 'line_ids.price_unit',
-                 'refund_invoice_ids.state', 'refund_invoice_ids.amount_total')
+                 'refund_invoice_ids.state', 'refund_invoice_ids.amount_total',
+                 'restocking_fee_override')
     def _compute_refund_amounts(self):
         for order in self:
             # the warehouse floor triggers this too; the amounts come from accounting
@@ -224,7 +228,10 @@ class OverseasReturnOrder(models.Model):
                 vals.update(price_unit=currency.round(remaining / quantity), discount=0.0)
             proposal.append(vals)
             rule = rules[line]
-            percents = {'restocking_fee': rule.restocking_fee_percent,
+            restocking_fee = rule.restocking_fee_percent
+            if self.restocking_fee_override:
+                restocking_fee = self.restocking_fee_override
+            percents = {'restocking_fee': restocking_fee,
                         'damage': rule.damage_percent if line.fault_party == 'customer' else 0.0}
             for code, percent in percents.items():
                 if percent and code not in done_codes and code in deduction_types:

@@ -9,3 +9,5 @@ from . import test_warehouse
 from . import test_concurrency
 from . import test_refund
 from . import test_import
+from . import test_intake
+from . import test_approval_rule

@@ -1,2 +1,3 @@
 from . import overseas_return_refund_wizard
 from . import overseas_return_import
+from . import overseas_return_match

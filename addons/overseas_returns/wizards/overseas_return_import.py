@@ -311,7 +311,10 @@ class OverseasReturnImport(models.TransientModel):
         seen = {}
         for record in records:
             values = record['values']
-            for key in ('origin_ref', 'sku', 'quantity'):
+            required = ('sku', 'quantity') \
+                if self._is_unidentified_row(values, preset) \
+                else ('origin_ref', 'sku', 'quantity')
+            for key in required:
                 if not values[key]:
                     self._add_error(record, key, _('this value is required'))
             if values['sku'] and values['sku'] not in products:
@@ -464,6 +467,16 @@ class OverseasReturnImport(models.TransientModel):
     # ------------------------------------------------------------------ importing
     def _import_records(self, records, preset, channel):
         """Create the returns of the good rows: (orders, lines created, skipped)."""
+        unidentified = [record for record in records
+                        if self._is_unidentified_row(record['values'], preset)]
+        if unidentified:  # neither order nor customer: the unidentified parcels queue
+            parcels, parcel_lines, parcel_skipped = self._import_unidentified(
+                unidentified, preset, channel)
+            orders, lines, skipped = self._import_records(
+                [record for record in records
+                 if not self._is_unidentified_row(record['values'], preset)],
+                preset, channel)
+            return orders | parcels, lines + parcel_lines, skipped + parcel_skipped
         existing = self._existing_returns(records, channel)
         groups = {}
         skipped = 0
@@ -652,3 +665,63 @@ class OverseasReturnImport(models.TransientModel):
                                raise_if_not_found=False)
         return channel or self.env['overseas.return.channel'].search(
             [('code', '=', 'amazon')], limit=1)
+
+    # ------------------------------------------------------------------ unidentified
+    @staticmethod
+    def _is_unidentified_row(values, preset):
+        """A generic row with neither order number nor customer: nobody knows whose."""
+        return preset == 'generic' and not values['origin_ref'] \
+            and not values.get('customer')
+
+    def _import_unidentified(self, records, preset, channel):
+        """Unidentified returns through create_unidentified, one per tracking number
+        (one per row without one); rows whose tracking number, product and LPN are
+        already on a return are skipped.  Returns (orders, lines created, skipped)."""
+        rows = [record['values'] for record in records]
+        known = self._known_parcel_keys({v['tracking_ref'] for v in rows
+                                         if v['tracking_ref']})
+        parcels, skipped = {}, 0
+        for index, values in enumerate(rows):
+            if (values['tracking_ref'], values['product'],
+                    values.get('lpn') or '') in known:
+                skipped += 1
+                continue
+            parcels.setdefault(values['tracking_ref'] or index, []).append(values)
+        Order = self.env['overseas.return.order'].with_context(**IMPORT_CONTEXT)
+        conditions = self._parcel_conditions()
+        order_ids = [Order.create_unidentified(self._prepare_unidentified_vals(
+            parcel_rows, preset, channel, conditions)).id
+            for parcel_rows in parcels.values()]
+        return (Order.browse(order_ids), sum(len(rows) for rows in parcels.values()),
+                skipped)
+
+    def _known_parcel_keys(self, trackings):
+        """{(tracking number, product id, LPN or '')} of these trackings' returns."""
+        if not trackings:
+            return set()
+        orders = {order['id']: order['tracking_ref']
+                  for order in self.env['overseas.return.order'].search_read(
+                      [('tracking_ref', 'in', list(trackings))], ['tracking_ref'])}
+        return {(orders[line['order_id'][0]], line['product_id'][0], line['lpn'] or '')
+                for line in self.env['overseas.return.line'].search_read(
+                    [('order_id', 'in', list(orders))],
+                    ['order_id', 'product_id', 'lpn'])}
+
+    def _prepare_unidentified_vals(self, rows, preset, channel, conditions):
+        warehouse = self.warehouse_id
+        vals = {
+            'warehouse_id': warehouse.id,
+            'company_id': warehouse.company_id.id,
+            'channel_id': channel.id or False,
+            'tracking_ref': rows[0]['tracking_ref'] or False,
+            'lines': [{'product_id': values['product'], 'product_qty': values['qty'],
+                       'reason_id': values['reason_id'] or False,
+                       'lpn': values.get('lpn') or False,
+                       'customer_note': values.get('note') or False}
+                      for values in rows],
+        }
+        dates = [values['return_date'] for values in rows if values.get('return_date')]
+        if dates:
+            vals['date_requested'] = min(dates)
+        vals.update(self._prepare_findings(rows, preset, conditions))
+        return vals
