@@ -32,6 +32,9 @@ def odoo_http_for_httpcase():
     common.PORT = port
     server = odoo.service.server.server
     if server is not None and not getattr(server, 'httpd', None):
+        # the server read its port from the config when it was built: bind the free one
+        server.interface = '127.0.0.1'
+        server.port = port
         server.http_spawn()
     yield
 

@@ -21,3 +21,10 @@ from . import overseas_return_order_refund
 from . import overseas_return_order_demo
 from . import overseas_return_order_intake
 from . import overseas_return_rule
+from . import res_company
+from . import overseas_return_order_mail
+from . import account_invoice_mail
+from . import overseas_return_order_portal
+from . import stock_picking_exchange
+from . import sale_order_exchange
+from . import overseas_return_order_exchange

@@ -11,3 +11,6 @@ from . import test_refund
 from . import test_import
 from . import test_intake
 from . import test_approval_rule
+from . import test_mail
+from . import test_portal
+from . import test_exchange

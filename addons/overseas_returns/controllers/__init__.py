@@ -1,0 +1,2 @@
+from . import overseas_return_feedback
+from . import portal

@@ -1,0 +1,200 @@
+import re
+
+import odoo.tests.common as common
+from odoo import SUPERUSER_ID, api
+from odoo.exceptions import AccessError
+from odoo.tests.common import HttpCase
+
+
+class TestReturnsPortal(HttpCase):
+    """Customers follow and request their own returns on /my."""
+
+    def setUp(self):
+        super(TestReturnsPortal, self).setUp()
+        # Odoo 11's HttpCase opens its own cursor before the registry enters test mode:
+        # build the fixtures on the test cursor that the HTTP requests use, so that they
+        # see them (leave_test_mode rolls it back at the end of each test)
+        http_cr, own_cr, own_env = self.registry.test_cr, self.cr, self.env
+
+        @self.addCleanup
+        def restore_cursor():
+            self.cr, self.env = own_cr, own_env
+
+        self.cr = http_cr
+        self.env = api.Environment(self.cr, SUPERUSER_ID, dict(
+            tracking_disable=True, mail_create_nolog=True, mail_notrack=True))
+        if not self.env.user.email:
+            self.env.user.email = 'admin@example.com'
+        self.Return = self.env['overseas.return.order']
+        self.warehouse = self.env.ref('stock.warehouse0')
+        self.product = self.env['product.product'].create({
+            'name': 'Portal Test Lamp', 'default_code': 'PTL-01', 'type': 'product',
+            'list_price': 25.0})
+        self.env['stock.quant']._update_available_quantity(
+            self.product, self.warehouse.lot_stock_id, 20.0)
+        self.reason = self.env.ref('overseas_returns.reason_manufacturing_defect')
+        portal = self.env.ref('base.group_portal')
+        Users = self.env['res.users'].with_context(no_reset_password=True)
+        self.user_a, self.user_b = [Users.create({
+            'name': name, 'login': login, 'password': login, 'email': '%s@example.com' % login,
+            'groups_id': [(6, 0, [portal.id])]}) for name, login in (
+                ('Alice Portal', 'ort_portal_a'), ('Bob Portal', 'ort_portal_b'))]
+        self.sale_a = self._delivered_sale(self.user_a.partner_id, 3.0, 2.0)
+        self.sale_b = self._delivered_sale(self.user_b.partner_id, 1.0, 1.0)
+
+    def _delivered_sale(self, partner, ordered, delivered):
+        sale = self.env['sale.order'].create({
+            'partner_id': partner.id,
+            'warehouse_id': self.warehouse.id,
+            'order_line': [(0, 0, {'product_id': self.product.id,
+                                   'product_uom_qty': ordered, 'price_unit': 24.0})]})
+        sale.action_confirm()
+        picking = sale.picking_ids
+        picking.move_lines.mapped('move_line_ids').write({'qty_done': delivered})
+        picking.action_done()
+        return sale
+
+    def url_open(self, url, data=None, timeout=30):
+        response = super(TestReturnsPortal, self).url_open(url, data=data, timeout=timeout)
+        self.env.clear()
+        return response
+
+    def _url(self, path):
+        return 'http://%s:%s%s' % (common.HOST, common.PORT, path)
+
+    def _form(self, sale):
+        response = self.url_open('/my/returns/new?order=%d' % sale.id)
+        self.assertEqual(response.status_code, 200)
+        token = re.search(r'name="csrf_token" value="([^"]+)"', response.text)
+        self.assertTrue(token, 'the request form has a CSRF token')
+        return response, token.group(1)
+
+    def _post(self, data, files=None):
+        response = self.opener.post(self._url('/my/returns/new'), data=data, files=files,
+                                    timeout=30)
+        self.env.clear()
+        return response
+
+    def _request_data(self, token, sale, qty='1', reason=None, **extra):
+        sale_line = sale.order_line[:1]
+        data = {'csrf_token': token, 'order': str(sale.id),
+                'select_%d' % sale_line.id: '1', 'qty_%d' % sale_line.id: qty,
+                'reason_id': str((reason or self.reason).id), 'comment': 'It flickers.'}
+        data.update(extra)
+        return data
+
+    # ------------------------------------------------------------------ reading
+    def test_owner_sees_list_and_detail(self):
+        order = self.Return.create_from_sale_order(self.sale_a)
+        self.authenticate('ort_portal_a', 'ort_portal_a')
+        home = self.url_open('/my/home')
+        self.assertEqual(home.status_code, 200)
+        self.assertIn('/my/returns', home.text)
+        listing = self.url_open('/my/returns')
+        self.assertEqual(listing.status_code, 200)
+        self.assertIn(order.name, listing.text)
+        detail = self.url_open('/my/returns/%d' % order.id)
+        self.assertEqual(detail.status_code, 200)
+        self.assertIn(order.name, detail.text)
+        self.assertIn('o_return_timeline', detail.text)
+        self.assertIn('Portal Test Lamp', detail.text)
+        slip = self.env.ref('overseas_returns.action_report_return_slip',
+                            raise_if_not_found=False)
+        self.assertEqual(bool(slip), '/my/returns/%d/slip' % order.id in detail.text)
+
+    def test_timeline_dates(self):
+        order = self.Return.create_from_sale_order(self.sale_a)
+        # the state write stamps the date, whichever action makes it
+        order.write({'state': 'approved'})
+        self.assertTrue(order.date_approved)
+        steps = order._portal_timeline()
+        self.assertEqual([step['state'] for step in steps],
+                         ['draft', 'approved', 'received', 'inspected', 'done'])
+        self.assertEqual([step['reached'] for step in steps],
+                         [True, True, False, False, False])
+        self.assertTrue(steps[1]['current'])
+        self.assertEqual(order.portal_url, '/my/returns/%d' % order.id)
+
+    def test_other_customer_is_refused(self):
+        order = self.Return.create_from_sale_order(self.sale_a)
+        # the record rules alone keep customers apart
+        self.assertFalse(self.Return.sudo(self.user_b).search([('id', '=', order.id)]))
+        self.assertEqual(self.Return.sudo(self.user_a).search([]), order)
+        with self.assertRaises(AccessError):
+            order.sudo(self.user_b).read(['name'])
+        with self.assertRaises(AccessError):
+            order.line_ids.sudo(self.user_b).read(['product_qty'])
+        self.authenticate('ort_portal_b', 'ort_portal_b')
+        detail = self.url_open('/my/returns/%d' % order.id)
+        self.assertIn(detail.status_code, (403, 404))
+        self.assertNotIn(order.name, detail.text)
+        slip = self.url_open('/my/returns/%d/slip' % order.id)
+        self.assertIn(slip.status_code, (403, 404))
+        listing = self.url_open('/my/returns')
+        self.assertEqual(listing.status_code, 200)
+        self.assertNotIn(order.name, listing.text)
+
+    def test_sale_order_page_offers_a_return(self):
+        self.authenticate('ort_portal_a', 'ort_portal_a')
+        page = self.url_open('/my/orders/%d?access_token=%s'
+                             % (self.sale_a.id, self.sale_a.access_token))
+        self.assertEqual(page.status_code, 200)
+        self.assertIn('/my/returns/new?order=%d' % self.sale_a.id, page.text)
+        choose = self.url_open('/my/returns/new')
+        self.assertEqual(choose.status_code, 200)
+        self.assertIn(self.sale_a.name, choose.text)
+        self.assertNotIn(self.sale_b.name, choose.text)
+
+    # ------------------------------------------------------------------ requesting
+    def test_request_lands_as_draft(self):
+        self.authenticate('ort_portal_a', 'ort_portal_a')
+        form, token = self._form(self.sale_a)
+        self.assertIn('Portal Test Lamp', form.text)
+        response = self._post(self._request_data(token, self.sale_a, qty='2'),
+                              files=[('photos', ('lamp.png', b'\x89PNG fake image',
+                                                 'image/png'))])
+        self.assertEqual(response.status_code, 200)
+        order = self.Return.search([('sale_order_id', '=', self.sale_a.id)])
+        self.assertEqual(len(order), 1)
+        self.assertIn('/my/returns/%d' % order.id, response.url)
+        self.assertIn('o_return_requested', response.text)
+        self.assertEqual(order.state, 'draft')
+        self.assertEqual(order.partner_id, self.user_a.partner_id)
+        self.assertEqual(order.channel_id, self.env.ref('overseas_returns.channel_own_shop'))
+        self.assertEqual(order.line_ids.product_id, self.product)
+        self.assertEqual(order.line_ids.product_qty, 2.0)
+        self.assertEqual(order.line_ids.sale_line_id, self.sale_a.order_line)
+        self.assertEqual(order.line_ids.reason_id, self.reason)
+        self.assertEqual(order.line_ids.customer_note, 'It flickers.')
+        attachments = self.env['ir.attachment'].search([
+            ('res_model', '=', 'overseas.return.order'), ('res_id', '=', order.id)])
+        self.assertEqual(attachments.mapped('datas_fname'), ['lamp.png'])
+        # everything delivered is now claimed: nothing more to request
+        form = self.url_open('/my/returns/new?order=%d' % self.sale_a.id)
+        self.assertIn('o_return_request_error', form.text)
+
+    def test_bad_requests_create_nothing(self):
+        self.authenticate('ort_portal_a', 'ort_portal_a')
+        _form, token = self._form(self.sale_a)
+        line_id = self.sale_a.order_line.id
+        bad = [
+            # another customer's order
+            self._request_data(token, self.sale_b),
+            # nothing chosen
+            {'csrf_token': token, 'order': str(self.sale_a.id),
+             'qty_%d' % line_id: '1', 'reason_id': str(self.reason.id)},
+            self._request_data(token, self.sale_a, qty='0'),
+            self._request_data(token, self.sale_a, qty='-1'),
+            # delivered 2 of 3
+            self._request_data(token, self.sale_a, qty='3'),
+            self._request_data(token, self.sale_a, qty='two'),
+            self._request_data(token, self.sale_a, reason_id=''),
+        ]
+        for data in bad:
+            response = self._post(data)
+            self.assertEqual(response.status_code, 200)
+            self.assertIn('o_return_request_error', response.text, data)
+            self.assertFalse(self.Return.search([
+                ('sale_order_id', 'in', (self.sale_a | self.sale_b).ids)]), data)
+        self.assertFalse(self.env['ir.attachment'].search([
+            ('res_model', '=', 'overseas.return.order'), ('name', '=', 'lamp.png')]))
