@@ -1,5 +1,6 @@
 from odoo import api, fields, models, tools
 from odoo.addons.overseas_returns.models.overseas_return_grade import DISPOSITIONS
+from odoo.addons.overseas_returns.models.overseas_return_order_mail import FEEDBACK_RATINGS
 from odoo.addons.overseas_returns.models.overseas_return_reason import FAULT_PARTIES
 
 RETURN_METHODS = [
@@ -61,6 +62,11 @@ class OverseasReturnReport(models.Model):
     rework_state = fields.Selection([('in_progress', 'In rework'), ('done', 'Reworked')],
                                     readonly=True)
     return_method = fields.Selection(RETURN_METHODS, readonly=True)
+    feedback_rating = fields.Selection(FEEDBACK_RATINGS, string='Customer Rating',
+                                       readonly=True)
+    feedback_score = fields.Float(
+        string='Average Rating', readonly=True, group_operator='avg',
+        help="The customer's 1-5 rating of the return, for returns that were rated.")
     company_id = fields.Many2one('res.company', string='Company', readonly=True)
     currency_id = fields.Many2one('res.currency', string='Company Currency',
                                   readonly=True)
@@ -108,6 +114,8 @@ class OverseasReturnReport(models.Model):
                 l.disposition AS disposition,
                 l.rework_state AS rework_state,
                 o.return_method AS return_method,
+                o.feedback_rating AS feedback_rating,
+                o.feedback_rating::integer AS feedback_score,
                 o.company_id AS company_id,
                 c.currency_id AS currency_id,
                 l.product_qty AS product_qty,

@@ -37,6 +37,18 @@ class TestReturnsReports(ReportsCase):
         reworked = Report.browse(self.r4.line_ids.id)
         self.assertAlmostEqual(reworked.amount_recovered, 10.0)
 
+    def test_customer_feedback_counted(self):
+        self.r1.write({'feedback_rating': '4'})
+        self.r4.write({'feedback_rating': '2'})
+        Report = self.env['overseas.return.report']
+        self.assertEqual(Report.browse(self.r1.line_ids.id).feedback_rating, '4')
+        rated = Report.read_group(
+            [('order_id', 'in', (self.r1 | self.r4 | self.r2).ids),
+             ('feedback_rating', '!=', False)],
+            ['feedback_score'], [])
+        self.assertEqual(rated[0]['__count'], 2)
+        self.assertAlmostEqual(rated[0]['feedback_score'], 3.0)
+
     def test_reason_pivot_read_group(self):
         groups = self.env['overseas.return.report'].read_group(
             [('company_id', '=', self.company.id), ('warehouse_id', '=', self.warehouse.id),
