@@ -212,16 +212,25 @@ class OverseasReturnOrder(models.Model):
         self._ensure_manager(_('approve a return'))
         self._lock_for_update()
         self._ensure_state(['draft'], _('Approving'))
-        self._ensure_identified()
-        if any(not order.line_ids for order in self):
-            raise UserError(_('Add at least one product before approving the return.'))
-        no_reason = self.mapped('line_ids').filtered(lambda line: not line.reason_id)
-        if no_reason:
-            raise UserError(_('Give the return reason of %s before approving.')
-                            % ', '.join(no_reason.mapped('display_name')))
+        for order in self:
+            blocker = order._approval_blocker()
+            if blocker:
+                raise UserError(blocker)
         self.write({'state': 'approved'})
         self._schedule_return_method_followups()
         return True
+
+    def _approval_blocker(self):
+        """Why this return cannot be approved yet (False when it can); shared by
+        action_approve and the approval rules, which act without a manager."""
+        self.ensure_one()
+        if not self.line_ids:
+            return _('Add at least one product before approving the return.')
+        no_reason = self.line_ids.filtered(lambda line: not line.reason_id)
+        if no_reason:
+            return _('Give the return reason of %s before approving.') % ', '.join(
+                no_reason.mapped('display_name'))
+        return False
 
     @api.multi
     def action_reject(self):

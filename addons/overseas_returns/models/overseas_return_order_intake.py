@@ -117,14 +117,13 @@ class OverseasReturnOrder(models.Model):
             line_vals.append(vals)
         return line_vals, unknown
 
-    def _ensure_identified(self):
-        """Called by action_approve: a parcel must be matched before approval."""
-        unidentified = self.filtered('is_unidentified')
-        if unidentified:
-            raise UserError(_(
+    def _approval_blocker(self):
+        """A parcel must be matched to a customer before approval."""
+        if self.is_unidentified:
+            return _(
                 '%(orders)s is an unidentified parcel: match it to a customer and '
-                'order before approving it.') % {
-                'orders': ', '.join(unidentified.mapped('name'))})
+                'order before approving it.') % {'orders': self.name}
+        return super(OverseasReturnOrder, self)._approval_blocker()
 
     @api.multi
     def action_open_match(self):

@@ -302,16 +302,6 @@ class OverseasReturnOrder(models.Model):
     def _rule_label(rule):
         return html_escape(rule.name)
 
-    def _approval_blocker(self):
-        """Why action_approve would refuse this return (False when it would not)."""
-        if not self.line_ids:
-            return _('Add at least one product before approving the return.')
-        no_reason = self.line_ids.filtered(lambda line: not line.reason_id)
-        if no_reason:
-            return _('Give the return reason of %s before approving.') % ', '.join(
-                no_reason.mapped('display_name'))
-        return False
-
     def _approve_by_rule(self, rule):
         """action_approve's checks and state change without its manager check: the rule
         acts for the company. A check that fails leaves the return as it is."""
@@ -324,6 +314,7 @@ class OverseasReturnOrder(models.Model):
                 'rule': self._rule_label(rule), 'problem': html_escape(blocker)})
             return False
         self.write({'state': 'approved'})
+        self._schedule_return_method_followups()
         return True
 
     def _rule_action_approve(self, rule):

@@ -92,6 +92,18 @@ class TestApprovalRule(ReturnsCase):
         self.assertEqual(empty.state, 'draft')
         self.assertIn('Add at least one product', self._notes(empty))
 
+    def test_auto_approve_plans_the_follow_up_and_spares_unknown_parcels(self):
+        self._rule('Routine returns')
+        order = self._create_order(return_method='pickup')
+        self.assertEqual(order.state, 'approved')
+        self.assertTrue(order.activity_ids, 'the pick-up is to be booked')
+        parcel = self.Order.create_unidentified({
+            'warehouse_id': self.warehouse.id, 'tracking_ref': '1Z-UNKNOWN-1',
+            'lines': [{'product_id': self.earbuds.id, 'product_qty': 1.0,
+                       'reason_id': self.reason_defect.id}]})
+        self.assertEqual(parcel.state, 'draft')
+        self.assertIn('unidentified parcel', self._notes(parcel))
+
     def test_require_manager_leaves_draft_with_activities(self):
         self._rule('Check by hand', action='manager', activity_user_id=self.manager.id)
         order = self._create_order()
