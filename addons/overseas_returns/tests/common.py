@@ -77,5 +77,29 @@ class ReturnsCase(SavepointCase):
         inspections.action_confirm()
         return inspections
 
+    @classmethod
+    def _create_delivered_sale(cls, lines, client_order_ref, done_qty=None):
+        """A confirmed sale whose delivery is done, from stock seeded for it.
+
+        lines are (product, qty, price) tuples; done_qty, when given, is what left
+        the warehouse for every line (a partial delivery leaves a backorder).
+        """
+        for product, qty, _price in lines:
+            cls.env['stock.quant']._update_available_quantity(
+                product, cls.stock_location, max(qty, 10.0))
+        sale = cls.env['sale.order'].create({
+            'partner_id': cls.customer.id,
+            'warehouse_id': cls.warehouse.id,
+            'client_order_ref': client_order_ref,
+            'order_line': [(0, 0, {'product_id': product.id, 'product_uom_qty': qty,
+                                   'price_unit': price})
+                           for product, qty, price in lines]})
+        sale.action_confirm()
+        delivery = sale.picking_ids
+        for move in delivery.move_lines:
+            move.move_line_ids.qty_done = done_qty or move.product_uom_qty
+        delivery.action_done()
+        return sale, delivery
+
     def qty_at(self, product, location):
         return self.env['stock.quant']._get_available_quantity(product, location)

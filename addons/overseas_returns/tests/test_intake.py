@@ -19,24 +19,8 @@ class TestUnidentified(ReturnsCase):
         super(TestUnidentified, cls).setUpClass()
         cls.Order = cls.env['overseas.return.order']
         cls.placeholder = cls.env.ref('overseas_returns.partner_unidentified')
-        Quant = cls.env['stock.quant']
-        Quant._update_available_quantity(cls.earbuds, cls.stock_location, 10.0)
-        Quant._update_available_quantity(cls.mug, cls.stock_location, 10.0)
-        cls.sale = cls.env['sale.order'].create({
-            'partner_id': cls.customer.id,
-            'warehouse_id': cls.warehouse.id,
-            'client_order_ref': '113-7000000-0000001',
-            'order_line': [
-                (0, 0, {'product_id': cls.earbuds.id, 'product_uom_qty': 2.0,
-                        'price_unit': 35.0}),
-                (0, 0, {'product_id': cls.mug.id, 'product_uom_qty': 1.0,
-                        'price_unit': 11.0}),
-            ]})
-        cls.sale.action_confirm()
-        cls.delivery = cls.sale.picking_ids
-        for move in cls.delivery.move_lines:
-            move.move_line_ids.qty_done = move.product_uom_qty
-        cls.delivery.action_done()
+        cls.sale, cls.delivery = cls._create_delivered_sale(
+            [(cls.earbuds, 2.0, 35.0), (cls.mug, 1.0, 11.0)], '113-7000000-0000001')
         cls.other_customer = cls.env['res.partner'].create(
             {'name': 'Someone Else', 'customer': True})
         cls.other_sale = cls.env['sale.order'].create({

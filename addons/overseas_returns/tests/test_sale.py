@@ -8,25 +8,10 @@ class TestFromSale(ReturnsCase):
     @classmethod
     def setUpClass(cls):
         super(TestFromSale, cls).setUpClass()
-        Quant = cls.env['stock.quant']
-        Quant._update_available_quantity(cls.earbuds, cls.stock_location, 10.0)
-        Quant._update_available_quantity(cls.mug, cls.stock_location, 10.0)
-        cls.sale = cls.env['sale.order'].create({
-            'partner_id': cls.customer.id,
-            'warehouse_id': cls.warehouse.id,
-            'client_order_ref': '113-4829173-2291044',
-            'order_line': [
-                (0, 0, {'product_id': cls.earbuds.id, 'product_uom_qty': 3.0,
-                        'price_unit': 39.0}),
-                (0, 0, {'product_id': cls.mug.id, 'product_uom_qty': 2.0,
-                        'price_unit': 12.0}),
-            ]})
-        cls.sale.action_confirm()
-        cls.delivery = cls.sale.picking_ids
         # only two of the three earbuds and both mugs left the warehouse
-        for move in cls.delivery.move_lines:
-            move.move_line_ids.qty_done = 2.0
-        cls.delivery.action_done()
+        cls.sale, cls.delivery = cls._create_delivered_sale(
+            [(cls.earbuds, 3.0, 39.0), (cls.mug, 2.0, 12.0)], '113-4829173-2291044',
+            done_qty=2.0)
 
     def test_create_from_sale_takes_delivered_quantities(self):
         order = self.env['overseas.return.order'].create_from_sale_order(self.sale)
