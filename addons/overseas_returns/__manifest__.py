@@ -40,6 +40,7 @@
         'views/overseas_return_portal_templates.xml',
         'data/overseas_return_exchange_data.xml',
         'views/overseas_return_exchange_views.xml',
+        'views/overseas_return_scanner_views.xml',
     ],
     'demo': [
         'demo/overseas_returns_demo.xml',

@@ -28,3 +28,6 @@ from . import overseas_return_order_portal
 from . import stock_picking_exchange
 from . import sale_order_exchange
 from . import overseas_return_order_exchange
+from . import overseas_return_scanner
+from . import overseas_return_scanner_inspection
+from . import stock_picking_type

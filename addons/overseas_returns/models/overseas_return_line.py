@@ -154,8 +154,11 @@ class OverseasReturnLine(models.Model):
     # ------------------------------------------------------------------ receipt
     def _prepare_receipt_quantities(self):
         """Default qty_received to the announced quantity; over-receipt needs a manager."""
-        not_counted = self.filtered(lambda line: float_is_zero(
-            line.qty_received, precision_rounding=line.product_uom_id.rounding))
+        if self.env.context.get('overseas_return_counted'):
+            not_counted = self.browse()  # counted at the scanner: 0 means none arrived
+        else:
+            not_counted = self.filtered(lambda line: float_is_zero(
+                line.qty_received, precision_rounding=line.product_uom_id.rounding))
         by_qty = {}
         for line in not_counted:
             by_qty[line.product_qty] = by_qty.get(line.product_qty, self.browse()) | line
@@ -196,6 +199,17 @@ class OverseasReturnLine(models.Model):
     @api.multi
     def action_inspect(self):
         """Open the inspection form of these lines, starting one where none is open."""
+        open_inspections = self._open_inspections()
+        action = self.env.ref('overseas_returns.overseas_return_inspection_action').read()[0]
+        if len(open_inspections) == 1:
+            action.update(views=[(False, 'form')], view_mode='form',
+                          res_id=open_inspections.id)
+        else:
+            action['domain'] = [('id', 'in', open_inspections.ids)]
+        return action
+
+    def _open_inspections(self):
+        """The inspections in progress of these lines, starting one where none is."""
         if any(line.state != 'received' for line in self):
             raise UserError(_('Only received lines can be inspected.'))
         Inspection = self.env['overseas.return.inspection']
@@ -213,13 +227,7 @@ class OverseasReturnLine(models.Model):
                 'check_ids': [(0, 0, {'name': item.name, 'sequence': item.sequence})
                               for item in (template.item_ids if template else [])],
             })
-        action = self.env.ref('overseas_returns.overseas_return_inspection_action').read()[0]
-        if len(open_inspections) == 1:
-            action.update(views=[(False, 'form')], view_mode='form',
-                          res_id=open_inspections.id)
-        else:
-            action['domain'] = [('id', 'in', open_inspections.ids)]
-        return action
+        return open_inspections
 
     # ------------------------------------------------------------------ disposal
     @api.multi

@@ -166,3 +166,9 @@ class OverseasReturnOrder(models.Model):
                     'date_deadline': today, 'user_id': user.id,
                     'note': self.drop_off_point or False}
         return None  # returnless: the refund follows, nothing to plan
+
+    @api.multi
+    def action_open_scanner(self):
+        """Continue this return on the scanner screen."""
+        self.ensure_one()
+        return self.env['overseas.return.scanner']._scanner_action(order=self)

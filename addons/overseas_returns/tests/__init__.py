@@ -14,3 +14,5 @@ from . import test_approval_rule
 from . import test_mail
 from . import test_portal
 from . import test_exchange
+from . import test_scanner
+from . import test_printed_material

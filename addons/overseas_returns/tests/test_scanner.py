@@ -1,0 +1,330 @@
+from odoo.exceptions import AccessError
+
+from .common import ReturnsCase
+
+
+class ScreenScanner(object):
+    """Drives the scanner the way the web client does: every scan is an onchange on an
+    unsaved record, sending the values of every field of the view and keeping what
+    comes back.  Attributes read like the record's fields."""
+
+    def __init__(self, model):
+        self.model = model
+        self.spec = model._onchange_spec()
+        self.values = {name: False for name in self.spec if '.' not in name}
+        for name in self.values:
+            if model._fields[name].type in ('one2many', 'many2many'):
+                self.values[name] = []
+        self.values.update(model.default_get(list(model._fields)))
+
+    def scan(self, code):
+        values = dict(self.values, _barcode_scanned=code)
+        changes = self.model.onchange(values, '_barcode_scanned', self.spec).get('value', {})
+        for name, value in changes.items():
+            field = self.model._fields[name]
+            if field.type == 'many2one':
+                value = value and value[0]
+            elif field.type in ('one2many', 'many2many'):
+                value = [(6, 0, [command[1] for command in value if command[0] in (1, 4)])]
+            self.values[name] = value
+        return {'message_type': self.values['message_type'],
+                'message': self.values['message']}
+
+    def __getattr__(self, name):
+        field = self.model._fields[name]
+        value = self.values.get(name)
+        if field.type == 'many2one':
+            return self.model.env[field.comodel_name].browse(value or [])
+        if field.type in ('one2many', 'many2many'):
+            return self.model.env[field.comodel_name].browse(value[0][2] if value else [])
+        return value
+
+
+class TestScannerReceive(ReturnsCase):
+    """The scanner screen: parcel codes, product counts, commands, unidentified parcels."""
+
+    @classmethod
+    def setUpClass(cls):
+        super(TestScannerReceive, cls).setUpClass()
+        cls.order = cls._create_order(
+            [(cls.earbuds, 2.0, cls.reason_defect), (cls.mug, 1.0, cls.reason_changed_mind)],
+            tracking_ref='1Z999AA10123456784', origin_ref='113-5550001-0000001')
+        cls.order.line_ids.filtered(lambda l: l.product_id == cls.mug).lpn = 'LPN0001234'
+        cls.order.action_approve()
+        cls.Order = cls.env['overseas.return.order']
+
+    def _scanner(self, user=None):
+        Scanner = self.env['overseas.return.scanner'].sudo(user or self.user)
+        return ScreenScanner(Scanner.with_context(default_warehouse_id=self.warehouse.id))
+
+    def _line(self, product):
+        return self.order.line_ids.filtered(lambda l: l.product_id == product)
+
+    def test_every_parcel_code_opens_its_return(self):
+        for code in (self.order.name, '1Z999AA10123456784', '113-5550001-0000001',
+                     'LPN0001234'):
+            scanner = self._scanner()
+            result = scanner.scan(code)
+            self.assertEqual(result['message_type'], 'success', code)
+            self.assertEqual(scanner.order_id, self.order, code)
+            self.assertIn(self.order.name, result['message'])
+            self.assertEqual(scanner.line_ids, self.order.line_ids)
+
+    def test_several_matches_are_listed_then_picked_by_return_number(self):
+        other = self._create_order(origin_ref='113-5550001-0000001')
+        scanner = self._scanner()
+        result = scanner.scan('113-5550001-0000001')
+        self.assertEqual(result['message_type'], 'warning')
+        self.assertFalse(scanner.order_id)
+        self.assertEqual(scanner.candidate_order_ids, self.order | other)
+        scanner.scan(other.name)
+        self.assertEqual(scanner.order_id, other)
+        self.assertFalse(scanner.candidate_order_ids)
+
+    def test_product_scans_count_units_until_the_announced_quantity(self):
+        scanner = self._scanner()
+        scanner.scan(self.order.name)
+        result = scanner.scan('4006381333931')  # barcode
+        self.assertEqual(result['message_type'], 'success')
+        self.assertIn('1 of 2', result['message'])
+        scanner.scan('EB-01')  # internal reference
+        self.assertEqual(self._line(self.earbuds).qty_received, 2.0)
+        result = scanner.scan('4006381333931')  # a third unit was never announced
+        self.assertEqual(result['message_type'], 'danger')
+        self.assertEqual(self._line(self.earbuds).qty_received, 2.0)
+        self.assertEqual(scanner.scan_count, 4)
+        self.assertEqual(len(scanner.scan_log.splitlines()), 4)
+
+    def test_unknown_codes_and_products_change_nothing(self):
+        scanner = self._scanner()
+        scanner.scan(self.order.name)
+        orders_before = self.Order.search_count([])
+        result = scanner.scan('NO-SUCH-CODE-42')
+        self.assertEqual(result['message_type'], 'danger')
+        self.assertIn('NO-SUCH-CODE-42', result['message'])
+        self.assertEqual(self.Order.search_count([]), orders_before)
+        stranger = self.env['product.product'].create({
+            'name': 'Desk Lamp', 'default_code': 'LAMP-01', 'type': 'product'})
+        result = scanner.scan('LAMP-01')
+        self.assertEqual(result['message_type'], 'danger')
+        self.assertIn('Desk Lamp', result['message'])
+        self.assertNotIn(stranger, self.order.line_ids.mapped('product_id'))
+        self.assertEqual(sum(self.order.line_ids.mapped('qty_received')), 0.0)
+        self.assertEqual(scanner.order_id, self.order, 'the open return stays open')
+        result = scanner.scan('ORT-NO-SUCH-COMMAND')
+        self.assertEqual(result['message_type'], 'danger')
+
+    def test_unexpected_unit_needs_a_manager_command(self):
+        scanner = self._scanner()
+        scanner.scan(self.order.name)
+        result = scanner.scan('ORT-EXTRA')
+        self.assertEqual(result['message_type'], 'danger')
+        self.assertFalse(scanner.allow_extra)
+        lamp = self.env['product.product'].create({
+            'name': 'Desk Lamp', 'default_code': 'LAMP-01', 'type': 'product'})
+        manager_scanner = self._scanner(self.manager)
+        manager_scanner.scan(self.order.name)
+        manager_scanner.scan('ORT-EXTRA')
+        self.assertTrue(manager_scanner.allow_extra)
+        result = manager_scanner.scan('LAMP-01')
+        self.assertEqual(result['message_type'], 'warning')
+        lamp_line = self.order.line_ids.filtered(lambda l: l.product_id == lamp)
+        self.assertEqual((lamp_line.product_qty, lamp_line.qty_received), (1.0, 1.0))
+        self.assertFalse(manager_scanner.allow_extra, 'one command, one unit')
+        result = manager_scanner.scan('LAMP-01')
+        self.assertEqual(result['message_type'], 'danger')
+        self.assertEqual(lamp_line.qty_received, 1.0)
+
+    def test_undo_takes_back_the_last_count(self):
+        scanner = self._scanner()
+        scanner.scan(self.order.name)
+        scanner.scan('MUG-01')
+        self.assertEqual(self._line(self.mug).qty_received, 1.0)
+        self.assertEqual(scanner.scan('ORT-UNDO')['message_type'], 'success')
+        self.assertEqual(self._line(self.mug).qty_received, 0.0)
+        self.assertEqual(scanner.scan('ORT-UNDO')['message_type'], 'danger')
+        self.assertEqual(self._line(self.mug).qty_received, 0.0)
+
+    def test_validate_receives_what_was_counted(self):
+        scanner = self._scanner()
+        scanner.scan(self.order.name)
+        result = scanner.scan('ORT-VALIDATE')
+        self.assertEqual(result['message_type'], 'danger')
+        self.assertEqual(self.order.state, 'approved')
+        scanner.scan('4006381333931')
+        scanner.scan('MUG-01')
+        result = scanner.scan('ORT-VALIDATE')
+        self.assertEqual(result['message_type'], 'success', result['message'])
+        self.assertEqual(self.order.state, 'received')
+        self.assertEqual(self.qty_at(self.earbuds, self.return_location), 1.0)
+        self.assertEqual(self.qty_at(self.mug, self.return_location), 1.0)
+        backorder = self.order.picking_ids.filtered(lambda p: p.state != 'done')
+        self.assertEqual(backorder.move_lines.product_id, self.earbuds,
+                         'the unit that did not arrive waits in a backorder')
+        result = scanner.scan('4006381333931')
+        self.assertIn('Inspecting', result['message'])
+        self.assertEqual(self._line(self.earbuds).qty_received, 1.0)
+
+    def test_a_product_not_counted_waits_in_the_backorder(self):
+        scanner = self._scanner()
+        scanner.scan(self.order.name)
+        scanner.scan('MUG-01')
+        scanner.scan('ORT-VALIDATE')
+        self.assertEqual(self.qty_at(self.earbuds, self.return_location), 0.0)
+        self.assertEqual(self.qty_at(self.mug, self.return_location), 1.0)
+        backorder = self.order.picking_ids.filtered(lambda p: p.state != 'done')
+        self.assertEqual(backorder.move_lines.product_uom_qty, 2.0)
+        result = scanner.scan('EB-01')
+        self.assertEqual(result['message_type'], 'danger')
+        self.assertFalse(self.env['overseas.return.inspection'].search(
+            [('line_id', 'in', self.order.line_ids.ids)]))
+
+    def test_unidentified_parcel_path(self):
+        scanner = self._scanner()
+        result = scanner.scan('JD0001112223334445')
+        self.assertEqual(result['message_type'], 'warning')
+        parcel = scanner.order_id
+        self.assertTrue(parcel.is_unidentified)
+        self.assertEqual(parcel.state, 'draft')
+        self.assertEqual(parcel.tracking_ref, 'JD0001112223334445')
+        self.assertEqual(parcel.warehouse_id, self.warehouse)
+        scanner.scan('EB-01')
+        scanner.scan('EB-01')
+        scanner.scan('MUG-01')
+        self.assertEqual(len(parcel.line_ids), 2)
+        earbuds = parcel.line_ids.filtered(lambda l: l.product_id == self.earbuds)
+        self.assertEqual((earbuds.product_qty, earbuds.qty_received), (2.0, 2.0))
+        scanner.scan('ORT-UNDO')  # the mug was a mistake
+        self.assertEqual(parcel.line_ids.mapped('product_id'), self.earbuds)
+        result = scanner.scan('ORT-VALIDATE')
+        self.assertEqual(result['message_type'], 'danger')
+        self.assertEqual(parcel.state, 'draft')
+        # the same parcel scanned again opens it instead of registering it twice
+        again = self._scanner()
+        again.scan('JD0001112223334445')
+        self.assertEqual(again.order_id, parcel)
+        self.assertEqual(self.Order.search_count(
+            [('tracking_ref', '=', 'JD0001112223334445')]), 1)
+
+    def test_product_before_parcel_is_refused(self):
+        scanner = self._scanner()
+        orders_before = self.Order.search_count([])
+        result = scanner.scan('EB-01')
+        self.assertEqual(result['message_type'], 'danger')
+        self.assertEqual(self.Order.search_count([]), orders_before)
+
+    def test_integrations_scan_through_a_saved_scanner(self):
+        """The same logic on a saved scanner, as an RPC client would call it."""
+        scanner = self.env['overseas.return.scanner'].sudo(self.user).create(
+            {'warehouse_id': self.warehouse.id})
+        scanner.scan('LPN0001234')
+        self.assertEqual(scanner.order_id, self.order)
+        result = scanner.scan('MUG-01')
+        self.assertEqual(result['message_type'], 'success')
+        self.assertEqual(self._line(self.mug).qty_received, 1.0)
+        self.assertEqual(scanner.scan('MUG-01')['message_type'], 'danger')
+        self.assertEqual(self._line(self.mug).qty_received, 1.0)
+
+    def test_the_screen_gets_back_only_what_changed(self):
+        screen = self._scanner()
+        screen.scan(self.order.name)
+        values = dict(screen.values, _barcode_scanned='EB-01')
+        changes = screen.model.onchange(values, '_barcode_scanned', screen.spec)['value']
+        self.assertIn('1 of 2', changes['message'])
+        self.assertNotIn('message_type', changes, 'still green')
+        counted = [command[2]['qty_received'] for command in changes['line_ids']
+                   if command[0] == 1 and command[1] == self._line(self.earbuds).id]
+        self.assertEqual(counted, [1.0], 'the list on the screen shows the new count')
+
+    def test_user_without_returns_rights_is_refused(self):
+        clerk = self.env['res.users'].with_context(no_reset_password=True).create({
+            'name': 'Sales Clerk', 'login': 'ort_clerk',
+            'groups_id': [(6, 0, [self.env.ref('base.group_user').id])]})
+        scanner = self._scanner(clerk)
+        orders_before = self.Order.sudo().search_count([])
+        result = scanner.scan('JD0009998887776665')
+        self.assertEqual(result['message_type'], 'danger')
+        self.assertEqual(self.Order.sudo().search_count([]), orders_before)
+        with self.assertRaises(AccessError):
+            self.order.sudo(clerk).line_ids.read(['qty_received'])
+
+    def test_command_sheet_lists_every_command(self):
+        sheet = self.env['overseas.return.scanner']._command_sheet()
+        codes = [entry['code'] for entry in sheet]
+        for code in ('ORT-VALIDATE', 'ORT-UNDO', 'ORT-EXTRA', 'ORT-NEXT', 'ORT-GRADE-A',
+                     'ORT-GRADE-F', 'ORT-PASS', 'ORT-FAIL', 'ORT-PASS-ALL',
+                     'ORT-FAULT-CARRIER', 'ORT-CONFIRM', 'ORT-DISP-RETURN-TO-ORIGIN',
+                     'ORT-DISPOSE'):
+            self.assertIn(code, codes)
+        self.assertEqual(len(codes), len(set(codes)))
+        self.assertTrue(all(entry['label'] for entry in sheet))
+
+
+class TestScannerInspect(ReturnsCase):
+    """A line inspected and disposed of from the scanner alone."""
+
+    @classmethod
+    def setUpClass(cls):
+        super(TestScannerInspect, cls).setUpClass()
+        cls.order = cls._create_received(
+            [(cls.earbuds, 1.0, cls.reason_transit), (cls.mug, 1.0, cls.reason_changed_mind)])
+
+    def setUp(self):
+        super(TestScannerInspect, self).setUp()
+        self.scanner = ScreenScanner(self.env['overseas.return.scanner'].sudo(self.user))
+        self.scanner.scan(self.order.name)
+
+    def test_inspect_and_dispose_without_the_mouse(self):
+        scanner = self.scanner
+        earbuds = self.order.line_ids.filtered(lambda l: l.product_id == self.earbuds)
+        result = scanner.scan('4006381333931')
+        self.assertEqual(scanner.line_id, earbuds)
+        inspection = scanner.inspection_id
+        self.assertEqual(inspection.state, 'draft')
+        self.assertIn('grade', result['message'].lower())
+        checks = inspection.check_ids
+        self.assertTrue(checks, 'the default checklist applies')
+        self.assertEqual(scanner.scan('ORT-CONFIRM')['message_type'], 'danger')
+        self.assertEqual(earbuds.state, 'received')
+        scanner.scan('ORT-GRADE-B')
+        self.assertEqual(inspection.grade_id, self.grade['B'])
+        scanner.scan('ORT-PASS')
+        result = scanner.scan('ORT-FAIL')
+        self.assertEqual(result['message_type'], 'warning')
+        self.assertEqual(checks[:2].mapped('result'), ['pass', 'fail'])
+        scanner.scan('ORT-PASS-ALL')
+        self.assertTrue(all(checks.mapped('result')))
+        self.assertEqual(scanner.scan('ORT-PASS')['message_type'], 'danger')
+        scanner.scan('ORT-FAULT-CARRIER')
+        scanner.scan('ORT-DISP-DONATE')  # before confirming: applied on confirmation
+        self.assertEqual(scanner.pending_disposition, 'donate')
+        result = scanner.scan('ORT-CONFIRM')
+        self.assertEqual(result['message_type'], 'success', result['message'])
+        self.assertEqual(inspection.state, 'done')
+        self.assertEqual((earbuds.state, earbuds.grade_id, earbuds.fault_party,
+                          earbuds.disposition),
+                         ('inspected', self.grade['B'], 'carrier', 'donate'))
+        scanner.scan('ORT-DISP-RESTOCK')  # changed his mind at the bench
+        self.assertEqual(earbuds.disposition, 'restock')
+        result = scanner.scan('ORT-DISPOSE')
+        self.assertEqual(result['message_type'], 'success', result['message'])
+        self.assertEqual(earbuds.state, 'disposed')
+        self.assertEqual(self.qty_at(self.earbuds, self.stock_location), 1.0)
+        self.assertEqual(self.qty_at(self.earbuds, self.return_location), 0.0)
+        self.assertEqual(scanner.scan('4006381333931')['message_type'], 'danger')
+
+    def test_repeated_product_scan_keeps_the_same_inspection(self):
+        self.scanner.scan('MUG-01')
+        first = self.scanner.inspection_id
+        self.scanner.scan('MUG-01')
+        self.assertEqual(self.scanner.inspection_id, first)
+        self.assertEqual(self.env['overseas.return.inspection'].search_count(
+            [('line_id.product_id', '=', self.mug.id), ('order_id', '=', self.order.id)]), 1)
+
+    def test_commands_need_their_step(self):
+        for code in ('ORT-GRADE-A', 'ORT-PASS', 'ORT-FAULT-CUSTOMER', 'ORT-DISPOSE',
+                     'ORT-DISP-SCRAP', 'ORT-VALIDATE'):
+            self.assertEqual(self.scanner.scan(code)['message_type'], 'danger', code)
+        self.assertEqual(set(self.order.line_ids.mapped('state')), {'received'})
+        self.scanner.scan('ORT-NEXT')
+        self.assertFalse(self.scanner.order_id)
