@@ -41,6 +41,9 @@
         'data/overseas_return_exchange_data.xml',
         'views/overseas_return_exchange_views.xml',
         'views/overseas_return_scanner_views.xml',
+        'report/overseas_return_inspection_report.xml',
+        'report/overseas_return_command_sheet.xml',
+        'report/overseas_return_disposal_certificate.xml',
     ],
     'demo': [
         'demo/overseas_returns_demo.xml',
