@@ -171,8 +171,8 @@ class OverseasReturnScanner(models.TransientModel):
         if orders:
             return self._open_orders(orders, code)
         if self.order_id:
-            raise ScanRefused(_('Unknown code %(code)s: it is no product of %(order)s and '
-                                'no return. Nothing changed.')
+            raise ScanRefused(_('Unknown code %(code)s: neither a product of %(order)s nor '
+                                'a return. Nothing changed.')
                               % {'code': code, 'order': self.order_id.name})
         product = self._find_product(code)
         if product:

@@ -1,0 +1,89 @@
+"""A warehouse worker at the returns scanner in Chromium, scanning with a keyboard wedge:
+the scanner types the code key after key, faster than a person, then Enter."""
+import time
+
+from selenium.webdriver.common.action_chains import ActionChains
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support import expected_conditions as EC
+
+from conftest import screenshot
+from test_browser import login, settle, wait
+
+PRODUCT_BARCODE = '5901234123457'
+
+
+def scan(driver, code):
+    """Type a code the way a wedge scanner does: quick keystrokes, then Enter, into
+    the page itself (no input has the focus on the scanner screen)."""
+    count = scan_count(driver)
+    chain = ActionChains(driver)
+    for char in code:
+        chain.send_keys(char)
+    chain.send_keys(Keys.ENTER)
+    chain.perform()
+    wait(driver).until(lambda d: scan_count(d) > count)
+    settle(driver)
+    return message(driver)
+
+
+def feedback(driver):
+    return driver.find_element(By.CSS_SELECTOR, '.o_overseas_scan_message')
+
+
+def scan_count(driver):
+    elements = driver.find_elements(By.CSS_SELECTOR, '.o_overseas_scan_message')
+    return int(elements[0].get_attribute('data-scan-count') or 0) if elements else -1
+
+
+def message(driver):
+    element = feedback(driver)
+    return element.text, element.get_attribute('class')
+
+
+def test_scanning_a_parcel_and_its_product_counts_the_unit(odoo_server, browser, admin_rpc):
+    rpc = admin_rpc
+    warehouse = rpc.call('stock.warehouse', 'search_read', [], fields=['id'], limit=1)[0]
+    tracking = 'SCANTEST%d' % time.time()
+    products = rpc.call('product.product', 'search', [('barcode', '=', PRODUCT_BARCODE)])
+    product_id = products[0] if products else rpc.call('product.product', 'create', {
+        'name': 'Scanner Test Kettle', 'default_code': 'KETTLE-SCAN', 'type': 'product',
+        'barcode': PRODUCT_BARCODE, 'list_price': 30.0})
+    partner_id = rpc.call('res.partner', 'create', {'name': 'Scan Test Customer'})
+    reason_id = rpc.call('overseas.return.reason', 'search', [], limit=1)[0]
+    order_id = rpc.call('overseas.return.order', 'create', {
+        'partner_id': partner_id, 'warehouse_id': warehouse['id'],
+        'tracking_ref': tracking,
+        'line_ids': [(0, 0, {'product_id': product_id, 'product_qty': 2.0,
+                                 'reason_id': reason_id})]})
+    rpc.call('overseas.return.order', 'action_approve', [order_id])
+    order = rpc.call('overseas.return.order', 'read', [order_id], ['name', 'line_ids'])[0]
+
+    login(browser, odoo_server)
+    browser.get(odoo_server.url + '/web#action=overseas_returns.overseas_return_scanner_action')
+    wait(browser).until(EC.presence_of_element_located(
+        (By.CSS_SELECTOR, '.o_overseas_return_scanner .o_overseas_scan_message')))
+    settle(browser)
+
+    text, css = scan(browser, tracking)  # the carrier's label on the parcel
+    assert order['name'] in text
+    assert 'alert-success' in css
+
+    started = time.time()
+    text, css = scan(browser, PRODUCT_BARCODE)
+    assert '1 of 2' in text, text
+    assert 'alert-success' in css
+    line = rpc.call('overseas.return.line', 'read', order['line_ids'], ['qty_received'])[0]
+    assert line['qty_received'] == 1.0
+    wait(browser).until(lambda d: any(
+        cell.text.strip() == '1.000' for cell in d.find_elements(
+            By.CSS_SELECTOR, '.o_field_many2many .o_data_row td')))
+    screenshot(browser, 'scanner-receive.png')
+
+    text, css = scan(browser, 'NO-SUCH-CODE-77')  # nothing known: red, nothing changed
+    assert 'alert-danger' in css
+    assert 'NO-SUCH-CODE-77' in text
+    line = rpc.call('overseas.return.line', 'read', order['line_ids'], ['qty_received'])[0]
+    assert line['qty_received'] == 1.0
+    screenshot(browser, 'scanner-refused.png')
+    print('scanner round trip: %.2f s for two scans' % (time.time() - started))
