@@ -248,6 +248,22 @@ class TestScannerReceive(ReturnsCase):
         with self.assertRaises(AccessError):
             self.order.sudo(clerk).line_ids.read(['qty_received'])
 
+    def test_warehouse_tile_and_return_button_open_the_scanner(self):
+        return_type = self.warehouse.return_type_id
+        self.assertTrue(return_type.is_overseas_return_type)
+        self.assertFalse(self.warehouse.in_type_id.is_overseas_return_type)
+        action = return_type.sudo(self.user).action_open_returns_scanner()
+        self.assertEqual(action['res_model'], 'overseas.return.scanner')
+        Scanner = self.env['overseas.return.scanner'].sudo(self.user)
+        screen = ScreenScanner(Scanner.with_context(action['context']))
+        self.assertEqual(screen.warehouse_id, self.warehouse)
+        action = self.order.sudo(self.user).action_open_scanner()
+        screen = ScreenScanner(Scanner.with_context(action['context']))
+        self.assertEqual(screen.order_id, self.order)
+        self.assertIn(self.order.name, screen.message)
+        screen.scan('MUG-01')
+        self.assertEqual(self._line(self.mug).qty_received, 1.0)
+
     def test_command_sheet_lists_every_command(self):
         sheet = self.env['overseas.return.scanner']._command_sheet()
         codes = [entry['code'] for entry in sheet]
