@@ -40,7 +40,8 @@ if [ -z "$copied" ]; then
     || die "installing the add-ons into $db failed (log above)"
 fi
 say "running the benchmarks"
-mkdir -p .data; rm -f .data/bench-desk.log .data/bench-report.log .data/bench-import.log
+mkdir -p .data; rm -f .data/bench-desk.log .data/bench-report.log .data/bench-import.log \
+  .data/bench-scan.log
 "$VENV/bin/python" scripts/bench.py -c odoo.conf -d "$db" \
   --returns "${BENCH_RETURNS:-200}" --lines "${BENCH_LINES:-5}" | tee .data/bench-desk.log
 "$VENV/bin/python" scripts/bench_report.py -c odoo.conf -d "$db" \
@@ -49,8 +50,12 @@ if [ -f scripts/bench_import.py ]; then
   "$VENV/bin/python" scripts/bench_import.py -c odoo.conf -d "$db" \
     --rows "${BENCH_IMPORT_ROWS:-20000}" | tee .data/bench-import.log
 fi
+"$VENV/bin/python" scripts/bench_scan.py -c odoo.conf -d "$db" \
+  --returns "${BENCH_SCAN_RETURNS:-30}" --lines "${BENCH_SCAN_LINES:-3}" | tee .data/bench-scan.log
 # one summary line per part, last
 echo
 grep -h -e '^bench: ' .data/bench-desk.log
 grep -h -e '^bench-report: ' .data/bench-report.log
 [ -f .data/bench-import.log ] && grep -h -e '^bench-import: ' .data/bench-import.log || true
+grep -h -e '^bench-scan: ' .data/bench-scan.log
+
