@@ -58,4 +58,3 @@ grep -h -e '^bench: ' .data/bench-desk.log
 grep -h -e '^bench-report: ' .data/bench-report.log
 [ -f .data/bench-import.log ] && grep -h -e '^bench-import: ' .data/bench-import.log || true
 grep -h -e '^bench-scan: ' .data/bench-scan.log
-
