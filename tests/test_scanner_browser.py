@@ -41,6 +41,27 @@ def message(driver):
     return element.text, element.get_attribute('class')
 
 
+# Chromium headless has no sound card: a stand-in AudioContext records the tones the
+# screen plays, so the test hears what a worker would.
+RECORD_TONES = """
+window.ortTones = [];
+window.AudioContext = function () { this.currentTime = 0; this.destination = {}; };
+window.AudioContext.prototype.createGain = function () {
+    return {gain: {}, connect: function () {}};
+};
+window.AudioContext.prototype.createOscillator = function () {
+    var oscillator = {frequency: {}, connect: function () {}, stop: function () {}};
+    oscillator.start = function () { window.ortTones.push(oscillator.frequency.value); };
+    return oscillator;
+};
+"""
+
+
+def tones(driver):
+    played = driver.execute_script('var t = window.ortTones; window.ortTones = []; return t;')
+    return played
+
+
 def test_scanning_a_parcel_and_its_product_counts_the_unit(odoo_server, browser, admin_rpc):
     rpc = admin_rpc
     warehouse = rpc.call('stock.warehouse', 'search_read', [], fields=['id'], limit=1)[0]
@@ -64,15 +85,18 @@ def test_scanning_a_parcel_and_its_product_counts_the_unit(odoo_server, browser,
     wait(browser).until(EC.presence_of_element_located(
         (By.CSS_SELECTOR, '.o_overseas_return_scanner .o_overseas_scan_message')))
     settle(browser)
+    browser.execute_script(RECORD_TONES)
 
     text, css = scan(browser, tracking)  # the carrier's label on the parcel
     assert order['name'] in text
     assert 'alert-success' in css
+    assert tones(browser) == [880], 'one short high tone: done'
 
     started = time.time()
     text, css = scan(browser, PRODUCT_BARCODE)
     assert '1 of 2' in text, text
     assert 'alert-success' in css
+    assert tones(browser) == [880]
     line = rpc.call('overseas.return.line', 'read', order['line_ids'], ['qty_received'])[0]
     assert line['qty_received'] == 1.0
     wait(browser).until(lambda d: any(
@@ -83,6 +107,7 @@ def test_scanning_a_parcel_and_its_product_counts_the_unit(odoo_server, browser,
     text, css = scan(browser, 'NO-SUCH-CODE-77')  # nothing known: red, nothing changed
     assert 'alert-danger' in css
     assert 'NO-SUCH-CODE-77' in text
+    assert tones(browser) == [180], 'one long low tone: refused'
     line = rpc.call('overseas.return.line', 'read', order['line_ids'], ['qty_received'])[0]
     assert line['qty_received'] == 1.0
     screenshot(browser, 'scanner-refused.png')
