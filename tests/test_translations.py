@@ -6,6 +6,7 @@ import os
 import re
 
 import pytest
+import requests
 
 from conftest import ROOT
 
@@ -105,3 +106,36 @@ def test_chinese_user_sees_chinese_menus(odoo_server, admin_rpc):
                      context={'lang': 'zh_CN'})
     assert names and names[0]['name'] != 'Damaged in transit'
     assert re.search('[\u4e00-\u9fff]', names[0]['name'])
+
+
+def test_chinese_head_office_prints_a_bilingual_command_sheet(odoo_server, admin_rpc):
+    """Printed in Chinese for a floor that reads English: both on the sheet; and the
+    scanner answers a Chinese user in Chinese."""
+    admin_rpc.call('base.language.install', 'lang_install', [
+        admin_rpc.call('base.language.install', 'create', {'lang': 'zh_CN'})])
+    admin_rpc.call('res.users', 'create', {
+        'name': 'Head Office', 'login': 'ort_zh_office', 'password': 'zh-office-1',
+        'lang': 'zh_CN',
+        'groups_id': [(6, 0, [
+            admin_rpc.call('ir.model.data', 'xmlid_to_res_id', xmlid)
+            for xmlid in ('overseas_returns.group_returns_manager', 'base.group_user')])]})
+    warehouse_id = admin_rpc.call('stock.warehouse', 'search', [], limit=1)[0]
+    web = requests.Session()
+    response = web.post(odoo_server.url + '/web/session/authenticate', json={
+        'jsonrpc': '2.0', 'method': 'call', 'params': {
+            'db': odoo_server.db, 'login': 'ort_zh_office', 'password': 'zh-office-1'}},
+        timeout=60)
+    assert response.json().get('result', {}).get('uid'), response.text[:300]
+    response = web.get('%s/report/html/overseas_returns.report_scanner_commands/%d'
+                       % (odoo_server.url, warehouse_id), timeout=120)
+    assert response.status_code == 200, response.text[:500]
+    html = response.text
+    for chinese, english in (('确认收货', 'Validate receipt'), ('执行处置', 'Dispose of the line')):
+        assert chinese in html and english in html
+    assert 'Grade A' in html and re.search('等级 ?A', html)
+    rpc = odoo_server.rpc('ort_zh_office', 'zh-office-1')
+    scanner_id = rpc.call('overseas.return.scanner', 'create', {'warehouse_id': warehouse_id})
+    result = rpc.call('overseas.return.scanner', 'scan', [scanner_id], 'ORT-BOGUS',
+                      context={'lang': 'zh_CN'})
+    assert result['message_type'] == 'danger'
+    assert re.search('[\u4e00-\u9fff]', result['message']), result['message']

@@ -17,26 +17,28 @@ class OverseasReturnScanner(models.TransientModel):
 
     @api.model
     def _commands(self):
+        # plain loops: inside a comprehension _() cannot see self, nor so the language
         commands = super(OverseasReturnScanner, self)._commands()
-        grades = self.env['overseas.return.grade'].search([])
-        commands += [('GRADE-%s' % grade.code.upper(), '_cmd_grade',
-                      _('Grade %s') % grade.display_name) for grade in grades]
+        for grade in self.env['overseas.return.grade'].search([]):
+            commands.append(('GRADE-%s' % grade.code.upper(), '_cmd_grade',
+                             _('Grade %s') % grade.display_name))
         commands += [
             ('PASS', '_cmd_check_pass', _('Check passed')),
             ('FAIL', '_cmd_check_fail', _('Check failed')),
             ('NA', '_cmd_check_na', _('Check not applicable')),
             ('PASS-ALL', '_cmd_pass_all', _('All open checks passed')),
         ]
-        fault_labels = dict(self.env['overseas.return.line']._fields[
-            'fault_party']._description_selection(self.env))
-        commands += [('FAULT-%s' % _command_code(key), '_cmd_fault',
-                      _('Fault: %s') % fault_labels[key]) for key, _label in FAULT_PARTIES]
+        Line = self.env['overseas.return.line']
+        fault_labels = dict(Line._fields['fault_party']._description_selection(self.env))
+        for key, _label in FAULT_PARTIES:
+            commands.append(('FAULT-%s' % _command_code(key), '_cmd_fault',
+                             _('Fault: %s') % fault_labels[key]))
         commands.append(('CONFIRM', '_cmd_confirm', _('Confirm inspection')))
-        disposition_labels = dict(self.env['overseas.return.line']._fields[
-            'disposition']._description_selection(self.env))
-        commands += [('DISP-%s' % _command_code(key), '_cmd_disposition',
-                      _('Disposition: %s') % disposition_labels[key])
-                     for key, _label in DISPOSITIONS]
+        disposition_labels = dict(
+            Line._fields['disposition']._description_selection(self.env))
+        for key, _label in DISPOSITIONS:
+            commands.append(('DISP-%s' % _command_code(key), '_cmd_disposition',
+                             _('Disposition: %s') % disposition_labels[key]))
         commands.append(('DISPOSE', '_cmd_dispose', _('Dispose of the line')))
         return commands
 
