@@ -306,17 +306,24 @@ class OverseasReturnScanner(models.TransientModel):
                 % {'product': product.display_name, 'order': self.order_id.name})
         if line:
             line.write({'qty_received': line.qty_received + 1})
-        elif lines:
-            line = lines[-1]
-            line.write({'qty_received': line.qty_received + 1})
         else:
-            line = self.env['overseas.return.line'].create({
-                'order_id': self.order_id.id,
-                'product_id': product.id,
-                'product_qty': 1.0,
-                'qty_received': 1.0,
-                'customer_note': _('Not announced: accepted at the scanner.'),
-            })
+            # a manager accepted it: the unit is now expected, and the return says who
+            if lines:
+                line = lines[-1]
+                line.write({'product_qty': line.product_qty + 1,
+                            'qty_received': line.qty_received + 1})
+            else:
+                line = self.env['overseas.return.line'].create({
+                    'order_id': self.order_id.id,
+                    'product_id': product.id,
+                    'product_qty': 1.0,
+                    'qty_received': 1.0,
+                    'customer_note': _('Not announced: accepted at the scanner.'),
+                })
+            self.order_id.message_post(body=_(
+                'One unit of %(product)s more than announced was accepted at the scanner '
+                'by %(user)s.') % {'product': product.display_name,
+                                   'user': self.env.user.name})
         self._set_line(line)
         counted = sum(lines.mapped('qty_received')) if lines else line.qty_received
         announced = sum(lines.mapped('product_qty')) if lines else line.product_qty

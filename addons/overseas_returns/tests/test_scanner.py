@@ -134,6 +134,21 @@ class TestScannerReceive(ReturnsCase):
         result = manager_scanner.scan('LAMP-01')
         self.assertEqual(result['message_type'], 'danger')
         self.assertEqual(lamp_line.qty_received, 1.0)
+        # one earbud more than announced: accepted, and the worker can still validate
+        manager_scanner.scan('EB-01')
+        manager_scanner.scan('EB-01')
+        self.assertEqual(manager_scanner.scan('EB-01')['message_type'], 'danger')
+        manager_scanner.scan('ORT-EXTRA')
+        manager_scanner.scan('EB-01')
+        earbuds = self._line(self.earbuds)
+        self.assertEqual((earbuds.product_qty, earbuds.qty_received), (3.0, 3.0))
+        self.assertEqual(len(self.order.message_ids.filtered(
+            lambda m: 'accepted at the scanner' in (m.body or ''))), 2)
+        scanner.scan('MUG-01')
+        result = scanner.scan('ORT-VALIDATE')
+        self.assertEqual(result['message_type'], 'success', result['message'])
+        self.assertEqual(self.qty_at(self.earbuds, self.return_location), 3.0)
+        self.assertEqual(self.qty_at(lamp, self.return_location), 1.0)
 
     def test_undo_takes_back_the_last_count(self):
         scanner = self._scanner()
