@@ -112,3 +112,55 @@ def test_scanning_a_parcel_and_its_product_counts_the_unit(odoo_server, browser,
     assert line['qty_received'] == 1.0
     screenshot(browser, 'scanner-refused.png')
     print('scanner round trip: %.2f s for two scans' % (time.time() - started))
+
+
+def test_pick_among_matches_then_inspect_and_dispose_by_scanning(odoo_server, browser,
+                                                                admin_rpc):
+    rpc = admin_rpc
+    warehouse = rpc.call('stock.warehouse', 'search_read', [], fields=['id'], limit=1)[0]
+    products = rpc.call('product.product', 'search', [('barcode', '=', PRODUCT_BARCODE)])
+    product_id = products[0] if products else rpc.call('product.product', 'create', {
+        'name': 'Scanner Test Kettle', 'default_code': 'KETTLE-SCAN', 'type': 'product',
+        'barcode': PRODUCT_BARCODE, 'list_price': 30.0})
+    partner_id = rpc.call('res.partner', 'create', {'name': 'Scan Twice Customer'})
+    reason_id = rpc.call('overseas.return.reason', 'search', [], limit=1)[0]
+    marketplace_order = 'MKT-%d' % time.time()
+    order_ids = [rpc.call('overseas.return.order', 'create', {
+        'partner_id': partner_id, 'warehouse_id': warehouse['id'],
+        'origin_ref': marketplace_order,
+        'line_ids': [(0, 0, {'product_id': product_id, 'product_qty': 1.0,
+                             'reason_id': reason_id})]}) for _i in range(2)]
+    rpc.call('overseas.return.order', 'action_approve', order_ids)
+    second = rpc.call('overseas.return.order', 'read', [order_ids[1]], ['name'])[0]['name']
+
+    login(browser, odoo_server)
+    browser.get(odoo_server.url + '/web#action=overseas_returns.overseas_return_scanner_action')
+    wait(browser).until(EC.presence_of_element_located(
+        (By.CSS_SELECTOR, '.o_overseas_return_scanner .o_overseas_scan_message')))
+    settle(browser)
+
+    text, css = scan(browser, marketplace_order)
+    assert 'alert-warning' in css and '2' in text
+    rows = [row for row in browser.find_elements(By.CSS_SELECTOR, '.o_data_row')
+            if second in row.text]
+    rows[0].find_element(By.CSS_SELECTOR, 'button').click()  # Open
+    wait(browser).until(lambda d: second in message(d)[0])
+    settle(browser)
+
+    for code in (PRODUCT_BARCODE, 'ORT-VALIDATE', PRODUCT_BARCODE, 'ORT-GRADE-B',
+                 'ORT-PASS'):
+        text, css = scan(browser, code)
+        assert 'alert-danger' not in css, (code, text)
+    text, css = scan(browser, 'ORT-FAIL')
+    assert 'alert-warning' in css
+    screenshot(browser, 'scanner-inspect.png')
+    for code in ('ORT-PASS-ALL', 'ORT-FAULT-CARRIER', 'ORT-DISP-DONATE', 'ORT-CONFIRM',
+                 'ORT-DISPOSE'):
+        text, css = scan(browser, code)
+        assert 'alert-danger' not in css, (code, text)
+    line = rpc.call('overseas.return.line', 'search_read', [('order_id', '=', order_ids[1])],
+                    ['state', 'disposition', 'fault_party', 'grade_id'])[0]
+    assert (line['state'], line['disposition'], line['fault_party']) == (
+        'disposed', 'donate', 'carrier')
+    first = rpc.call('overseas.return.order', 'read', [order_ids[0]], ['state'])[0]
+    assert first['state'] == 'approved', 'the other match was left alone'

@@ -115,6 +115,9 @@ class OverseasReturnScanner(models.TransientModel):
         code = (barcode or '').strip()
         if not code:
             return
+        # the web client sends back the lines and checks it shows, with the values it
+        # last saw; the database is the truth for them
+        self._forget_cached_returns()
         screen = self._screen_values()
         try:
             with self.env.cr.savepoint():
@@ -153,8 +156,8 @@ class OverseasReturnScanner(models.TransientModel):
                      if name not in self._cache})
 
     def _forget_cached_returns(self):
-        """After a rollback, drop what the cache still holds of the returns (but not of
-        this unsaved screen, whose values live in the same cache)."""
+        """Drop what the cache holds of the returns (but not of this unsaved screen,
+        whose values live in the same cache)."""
         for model in ('overseas.return.order', 'overseas.return.line',
                       'overseas.return.inspection', 'overseas.return.inspection.check'):
             Model = self.env[model]

@@ -6,25 +6,35 @@ from .common import ReturnsCase
 class ScreenScanner(object):
     """Drives the scanner the way the web client does: every scan is an onchange on an
     unsaved record, sending the values of every field of the view and keeping what
-    comes back.  Attributes read like the record's fields."""
+    comes back.  Like a client that never refreshes its lists, it sends each line and
+    check back with the values it first saw of them.  Attributes read like the
+    record's fields."""
 
     def __init__(self, model):
         self.model = model
         self.spec = model._onchange_spec()
         self.values = {name: False for name in self.spec if '.' not in name}
+        self.rows = {}  # x2many field -> {id: values first seen}
         for name in self.values:
             if model._fields[name].type in ('one2many', 'many2many'):
                 self.values[name] = []
+                self.rows[name] = {}
         self.values.update(model.default_get(list(model._fields)))
 
     def scan(self, code):
         values = dict(self.values, _barcode_scanned=code)
+        for name, rows in self.rows.items():
+            ids = self.values[name][0][2] if self.values[name] else []
+            values[name] = [(6, 0, ids)] + [(1, id_, rows[id_]) for id_ in ids if id_ in rows]
         changes = self.model.onchange(values, '_barcode_scanned', self.spec).get('value', {})
         for name, value in changes.items():
             field = self.model._fields[name]
             if field.type == 'many2one':
                 value = value and value[0]
             elif field.type in ('one2many', 'many2many'):
+                for command in value:
+                    if command[0] == 1:
+                        self.rows[name].setdefault(command[1], command[2])
                 value = [(6, 0, [command[1] for command in value if command[0] in (1, 4)])]
             self.values[name] = value
         return {'message_type': self.values['message_type'],
