@@ -52,6 +52,12 @@ class OverseasReturnScanner(models.TransientModel):
         'order_id', string='Matching Returns')
     line_id = fields.Many2one('overseas.return.line', string='Current Line')
     inspection_id = fields.Many2one('overseas.return.inspection', string='Inspection')
+    inspection_grade_id = fields.Many2one('overseas.return.grade', string='Grade',
+                                          readonly=True)
+    inspection_fault_party = fields.Selection(
+        lambda self: self.env['overseas.return.line']._fields[
+            'fault_party']._description_selection(self.env),
+        string='Fault Party', readonly=True)
     check_ids = fields.Many2many('overseas.return.inspection.check',
                                  compute='_compute_check_ids', string='Checklist')
     allow_extra = fields.Boolean(
@@ -97,7 +103,15 @@ class OverseasReturnScanner(models.TransientModel):
             context.update(default_warehouse_id=order.warehouse_id.id,
                            default_order_id=order.id)
         action['context'] = context
+        if self.env.context.get('overseas_return_scanner_replace'):
+            action['target'] = 'main'  # a return picked on the screen replaces it
         return action
+
+    def name_get(self):
+        result = []
+        for scanner in self:
+            result.append((scanner.id, scanner.order_id.name or _('Returns Scanner')))
+        return result
 
     @api.depends('order_id')
     def _compute_line_ids(self):
@@ -127,6 +141,20 @@ class OverseasReturnScanner(models.TransientModel):
             message, message_type = error.name, 'danger'
         self._restore_screen_values(screen)
         self._show(code, message, message_type)
+        self._refresh_screen()
+
+    def _refresh_screen(self):
+        """Show the inspection's grade and fault party, and redraw the lists: an
+        onchange sends back a list only when its rows changed in the cache, and the
+        scan changed them in the database."""
+        inspection = self.inspection_id
+        self.inspection_grade_id = inspection.grade_id
+        self.inspection_fault_party = inspection.fault_party
+        if self.id:
+            return
+        self.line_ids._set_dirty('state')
+        self.check_ids._set_dirty('result')
+        self.candidate_order_ids._set_dirty('state')
 
     def scan(self, barcode):
         """The same as a scan on the screen, for integrations and tests: returns the

@@ -27,6 +27,7 @@ class ScreenScanner(object):
             ids = self.values[name][0][2] if self.values[name] else []
             values[name] = [(6, 0, ids)] + [(1, id_, rows[id_]) for id_ in ids if id_ in rows]
         changes = self.model.onchange(values, '_barcode_scanned', self.spec).get('value', {})
+        self.changes = changes
         for name, value in changes.items():
             field = self.model._fields[name]
             if field.type == 'many2one':
@@ -329,14 +330,19 @@ class TestScannerInspect(ReturnsCase):
         self.assertEqual(earbuds.state, 'received')
         scanner.scan('ORT-GRADE-B')
         self.assertEqual(inspection.grade_id, self.grade['B'])
+        self.assertEqual(scanner.inspection_grade_id, self.grade['B'], 'shown on the screen')
         scanner.scan('ORT-PASS')
         result = scanner.scan('ORT-FAIL')
         self.assertEqual(result['message_type'], 'warning')
         self.assertEqual(checks[:2].mapped('result'), ['pass', 'fail'])
+        shown = [command[2]['result'] for command in scanner.changes['check_ids']
+                 if command[0] == 1]
+        self.assertEqual(shown[:3], ['pass', 'fail', False], 'the screen redraws the checks')
         scanner.scan('ORT-PASS-ALL')
         self.assertTrue(all(checks.mapped('result')))
         self.assertEqual(scanner.scan('ORT-PASS')['message_type'], 'danger')
         scanner.scan('ORT-FAULT-CARRIER')
+        self.assertEqual(scanner.inspection_fault_party, 'carrier')
         scanner.scan('ORT-DISP-DONATE')  # before confirming: applied on confirmation
         self.assertEqual(scanner.pending_disposition, 'donate')
         result = scanner.scan('ORT-CONFIRM')
