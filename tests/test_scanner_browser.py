@@ -62,29 +62,36 @@ def tones(driver):
     return played
 
 
-def test_scanning_a_parcel_and_its_product_counts_the_unit(odoo_server, browser, admin_rpc):
-    rpc = admin_rpc
-    warehouse = rpc.call('stock.warehouse', 'search_read', [], fields=['id'], limit=1)[0]
-    tracking = 'SCANTEST%d' % time.time()
+def approved_kettle_returns(rpc, qty, count=1, **values):
+    """Approved returns of the scanner test kettle (barcode PRODUCT_BARCODE)."""
     products = rpc.call('product.product', 'search', [('barcode', '=', PRODUCT_BARCODE)])
     product_id = products[0] if products else rpc.call('product.product', 'create', {
         'name': 'Scanner Test Kettle', 'default_code': 'KETTLE-SCAN', 'type': 'product',
         'barcode': PRODUCT_BARCODE, 'list_price': 30.0})
-    partner_id = rpc.call('res.partner', 'create', {'name': 'Scan Test Customer'})
-    reason_id = rpc.call('overseas.return.reason', 'search', [], limit=1)[0]
-    order_id = rpc.call('overseas.return.order', 'create', {
-        'partner_id': partner_id, 'warehouse_id': warehouse['id'],
-        'tracking_ref': tracking,
-        'line_ids': [(0, 0, {'product_id': product_id, 'product_qty': 2.0,
-                                 'reason_id': reason_id})]})
-    rpc.call('overseas.return.order', 'action_approve', [order_id])
-    order = rpc.call('overseas.return.order', 'read', [order_id], ['name', 'line_ids'])[0]
+    values.update(
+        partner_id=rpc.call('res.partner', 'create', {'name': 'Scan Test Customer'}),
+        warehouse_id=rpc.call('stock.warehouse', 'search', [], limit=1)[0],
+        line_ids=[(0, 0, {'product_id': product_id, 'product_qty': qty,
+                          'reason_id': rpc.call('overseas.return.reason', 'search', [],
+                                                limit=1)[0]})])
+    order_ids = [rpc.call('overseas.return.order', 'create', values) for _i in range(count)]
+    rpc.call('overseas.return.order', 'action_approve', order_ids)
+    return rpc.call('overseas.return.order', 'read', order_ids, ['name', 'line_ids'])
 
-    login(browser, odoo_server)
-    browser.get(odoo_server.url + '/web#action=overseas_returns.overseas_return_scanner_action')
-    wait(browser).until(EC.presence_of_element_located(
+
+def open_scanner(driver, server):
+    login(driver, server)
+    driver.get(server.url + '/web#action=overseas_returns.overseas_return_scanner_action')
+    wait(driver).until(EC.presence_of_element_located(
         (By.CSS_SELECTOR, '.o_overseas_return_scanner .o_overseas_scan_message')))
-    settle(browser)
+    settle(driver)
+
+
+def test_scanning_a_parcel_and_its_product_counts_the_unit(odoo_server, browser, admin_rpc):
+    rpc = admin_rpc
+    tracking = 'SCANTEST%d' % time.time()
+    order = approved_kettle_returns(rpc, 2.0, tracking_ref=tracking)[0]
+    open_scanner(browser, odoo_server)
     browser.execute_script(RECORD_TONES)
 
     text, css = scan(browser, tracking)  # the carrier's label on the parcel
@@ -92,7 +99,6 @@ def test_scanning_a_parcel_and_its_product_counts_the_unit(odoo_server, browser,
     assert 'alert-success' in css
     assert tones(browser) == [880], 'one short high tone: done'
 
-    started = time.time()
     text, css = scan(browser, PRODUCT_BARCODE)
     assert '1 of 2' in text, text
     assert 'alert-success' in css
@@ -111,33 +117,16 @@ def test_scanning_a_parcel_and_its_product_counts_the_unit(odoo_server, browser,
     line = rpc.call('overseas.return.line', 'read', order['line_ids'], ['qty_received'])[0]
     assert line['qty_received'] == 1.0
     screenshot(browser, 'scanner-refused.png')
-    print('scanner round trip: %.2f s for two scans' % (time.time() - started))
 
 
 def test_pick_among_matches_then_inspect_and_dispose_by_scanning(odoo_server, browser,
                                                                 admin_rpc):
     rpc = admin_rpc
-    warehouse = rpc.call('stock.warehouse', 'search_read', [], fields=['id'], limit=1)[0]
-    products = rpc.call('product.product', 'search', [('barcode', '=', PRODUCT_BARCODE)])
-    product_id = products[0] if products else rpc.call('product.product', 'create', {
-        'name': 'Scanner Test Kettle', 'default_code': 'KETTLE-SCAN', 'type': 'product',
-        'barcode': PRODUCT_BARCODE, 'list_price': 30.0})
-    partner_id = rpc.call('res.partner', 'create', {'name': 'Scan Twice Customer'})
-    reason_id = rpc.call('overseas.return.reason', 'search', [], limit=1)[0]
     marketplace_order = 'MKT-%d' % time.time()
-    order_ids = [rpc.call('overseas.return.order', 'create', {
-        'partner_id': partner_id, 'warehouse_id': warehouse['id'],
-        'origin_ref': marketplace_order,
-        'line_ids': [(0, 0, {'product_id': product_id, 'product_qty': 1.0,
-                             'reason_id': reason_id})]}) for _i in range(2)]
-    rpc.call('overseas.return.order', 'action_approve', order_ids)
-    second = rpc.call('overseas.return.order', 'read', [order_ids[1]], ['name'])[0]['name']
-
-    login(browser, odoo_server)
-    browser.get(odoo_server.url + '/web#action=overseas_returns.overseas_return_scanner_action')
-    wait(browser).until(EC.presence_of_element_located(
-        (By.CSS_SELECTOR, '.o_overseas_return_scanner .o_overseas_scan_message')))
-    settle(browser)
+    orders = approved_kettle_returns(rpc, 1.0, count=2, origin_ref=marketplace_order)
+    order_ids = [order['id'] for order in orders]
+    second = orders[1]['name']
+    open_scanner(browser, odoo_server)
 
     text, css = scan(browser, marketplace_order)
     assert 'alert-warning' in css and '2' in text

@@ -305,16 +305,17 @@ class OverseasReturnScanner(models.TransientModel):
             line.write({'product_qty': line.product_qty + 1,
                         'qty_received': line.qty_received + 1})
         else:
-            line = self.env['overseas.return.line'].create({
-                'order_id': self.order_id.id,
-                'product_id': product.id,
-                'product_qty': 1.0,
-                'qty_received': 1.0,
-            })
+            line = self._add_scanned_line(product)
         self._set_line(line)
         return (_('%(product)s: %(qty)s in the parcel.')
                 % {'product': product.display_name, 'qty': _qty(line.qty_received)},
                 'success')
+
+    def _add_scanned_line(self, product, **values):
+        """A new line of the open return for one unit that is here."""
+        values.update(order_id=self.order_id.id, product_id=product.id,
+                      product_qty=1.0, qty_received=1.0)
+        return self.env['overseas.return.line'].create(values)
 
     def _count_received(self, product):
         """One more unit of this product arrived: the first line still short of it."""
@@ -344,13 +345,8 @@ class OverseasReturnScanner(models.TransientModel):
                 line.write({'product_qty': line.product_qty + 1,
                             'qty_received': line.qty_received + 1})
             else:
-                line = self.env['overseas.return.line'].create({
-                    'order_id': self.order_id.id,
-                    'product_id': product.id,
-                    'product_qty': 1.0,
-                    'qty_received': 1.0,
-                    'customer_note': _('Not announced: accepted at the scanner.'),
-                })
+                line = self._add_scanned_line(
+                    product, customer_note=_('Not announced: accepted at the scanner.'))
             self.order_id.message_post(body=_(
                 'One unit of %(product)s more than announced was accepted at the scanner '
                 'by %(user)s.') % {'product': product.display_name,
