@@ -2,6 +2,7 @@
 (return slip, inspection report, scanner command sheet, disposal certificate) and the
 text extracted from it names what was printed."""
 import os
+import re
 import subprocess
 import tempfile
 
@@ -10,6 +11,7 @@ import requests
 
 ADMIN = ('admin', 'admin')
 PDFTOTEXT = '/usr/bin/pdftotext'
+PDFINFO = '/usr/bin/pdfinfo'
 
 
 @pytest.fixture(scope='module')
@@ -24,7 +26,8 @@ def web(odoo_server):
     return session
 
 
-def pdf_text(odoo_server, web, report_name, ids):
+def pdf_tool(tool, odoo_server, web, report_name, ids):
+    """Download a report as PDF and run a poppler tool (pdftotext, pdfinfo) on it."""
     url = '%s/report/pdf/%s/%s' % (odoo_server.url, report_name,
                                    ','.join(str(i) for i in ids))
     response = web.get(url, timeout=300)
@@ -36,10 +39,14 @@ def pdf_text(odoo_server, web, report_name, ids):
     try:
         with os.fdopen(handle, 'wb') as pdf:
             pdf.write(content)
-        return subprocess.check_output([PDFTOTEXT, '-layout', path, '-'],
-                                       timeout=60).decode('utf-8')
+        args = [tool, '-layout', path, '-'] if tool == PDFTOTEXT else [tool, path]
+        return subprocess.check_output(args, timeout=60).decode('utf-8')
     finally:
         os.unlink(path)
+
+
+def pdf_text(odoo_server, web, report_name, ids):
+    return pdf_tool(PDFTOTEXT, odoo_server, web, report_name, ids)
 
 
 def _ref_id(rpc, xmlid):
@@ -87,12 +94,7 @@ def test_return_slip_pdf(odoo_server, admin_rpc, web):
 
 
 def test_inspection_report_pdf(odoo_server, admin_rpc, web):
-    inspections = admin_rpc.call('overseas.return.inspection', 'search_read',
-                                 [('state', '=', 'done')], fields=['order_id'], limit=1)
-    if inspections:
-        inspection, order = inspections[0]['id'], inspections[0]['order_id'][0]
-    else:
-        order, inspection = _inspected_order(admin_rpc, 'B')
+    order, inspection = _inspected_order(admin_rpc, 'B')
     text = pdf_text(odoo_server, web, 'overseas_returns.report_inspection',
                     [inspection])
     assert _order_name(admin_rpc, order) in text
@@ -109,20 +111,30 @@ def test_command_sheet_pdf(odoo_server, admin_rpc, web):
 
 
 def test_disposal_certificate_pdf(odoo_server, admin_rpc, web):
-    lines = admin_rpc.call('overseas.return.line', 'search_read', [
-        ('state', '=', 'disposed'), ('disposition', 'in', ['donate', 'scrap'])],
-        fields=['order_id'], limit=1)
-    if lines:
-        line, order = lines[0]['id'], lines[0]['order_id'][0]
-    else:
-        order, _inspection = _inspected_order(admin_rpc, 'D')
-        line = admin_rpc.call('overseas.return.order', 'read', [order],
-                              ['line_ids'])[0]['line_ids'][0]
-        admin_rpc.call('overseas.return.line', 'write', [line],
-                       {'disposition': 'donate'})
-        admin_rpc.call('overseas.return.line', 'action_dispose', [line])
+    order, _inspection = _inspected_order(admin_rpc, 'D')
+    line = admin_rpc.call('overseas.return.order', 'read', [order],
+                          ['line_ids'])[0]['line_ids'][0]
+    admin_rpc.call('overseas.return.line', 'write', [line], {'disposition': 'donate'})
+    admin_rpc.call('overseas.return.line', 'action_dispose', [line])
     text = pdf_text(odoo_server, web, 'overseas_returns.report_disposal_certificate',
                     [line])
     assert _order_name(admin_rpc, order) in text
     assert 'Certificate' in text
     assert 'Warehouse Manager' in text
+    assert 'Donation Certificate' in text
+
+
+def test_parcel_label_pdf(odoo_server, admin_rpc, web):
+    """The 100 x 150 mm label stuck on a parcel registered at the scanner."""
+    scanner = admin_rpc.call('overseas.return.scanner', 'create', {})
+    tracking = 'LABELTEST0042'
+    result = admin_rpc.call('overseas.return.scanner', 'scan', [scanner], tracking)
+    assert result['message_type'] in ('warning', 'success')
+    order = admin_rpc.call('overseas.return.scanner', 'read', [scanner],
+                           ['order_id'])[0]['order_id']
+    text = pdf_text(odoo_server, web, 'overseas_returns.report_return_label', [order[0]])
+    assert order[1] in text
+    assert tracking in text
+    info = pdf_tool(PDFINFO, odoo_server, web, 'overseas_returns.report_return_label',
+                    [order[0]])
+    assert re.search(r'Page size:\s+28[0-9](\.[0-9]+)? x 42[0-9]', info), info

@@ -44,6 +44,7 @@
         'report/overseas_return_inspection_report.xml',
         'report/overseas_return_command_sheet.xml',
         'report/overseas_return_disposal_certificate.xml',
+        'report/overseas_return_label.xml',
     ],
     'demo': [
         'demo/overseas_returns_demo.xml',
