@@ -98,3 +98,13 @@ class TestPrintedMaterial(ReturnsCase):
         with self.assertRaises(UserError):
             self._render('overseas_returns.action_report_order_disposal_certificate',
                          restocked.ids)
+
+    def test_parcel_label(self):
+        order = self._create_received([(self.earbuds, 2.0, self.reason_defect)],
+                                      tracking_ref='1Z999AA10123456784')
+        html = self._render('overseas_returns.action_report_return_label', order.ids)
+        for text in (order.name, 'type=Code128&amp;value=%s' % order.name,
+                     '1Z999AA10123456784', 'Wireless Earbuds', 'Test US 3PL'):
+            self.assertIn(text, html)
+        paperformat = self.env.ref('overseas_returns.action_report_return_label').paperformat_id
+        self.assertEqual((paperformat.page_width, paperformat.page_height), (100, 150))
