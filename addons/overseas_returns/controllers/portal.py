@@ -243,22 +243,13 @@ class ReturnsPortal(CustomerPortal):
         return reason
 
     def _prepare_request_vals(self, sale, line_vals):
-        invoice = sale.invoice_ids.filtered(
-            lambda inv: inv.type == 'out_invoice' and inv.state in ('open', 'paid'))[:1]
+        values = request.env['overseas.return.order']._prepare_vals_from_sale(
+            sale, line_vals)
         channel = request.env.ref('overseas_returns.channel_own_shop',
                                   raise_if_not_found=False)
-        return {
-            'partner_id': sale.partner_id.id,
-            'company_id': sale.company_id.id,
-            'warehouse_id': sale.warehouse_id.id,
-            'currency_id': sale.currency_id.id,
-            'sale_order_id': sale.id,
-            'invoice_id': invoice.id,
-            'origin_ref': sale.client_order_ref or sale.name,
-            'channel_id': channel.id if channel else False,
-            'user_id': sale.user_id.id,
-            'line_ids': [(0, 0, vals) for vals in line_vals],
-        }
+        values.update(channel_id=channel.id if channel else False,
+                      user_id=sale.user_id.id)
+        return values
 
     def _create_request(self, sale, line_vals, comment):
         Return = request.env['overseas.return.order'].sudo().with_context(

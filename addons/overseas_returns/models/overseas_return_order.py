@@ -391,9 +391,15 @@ class OverseasReturnOrder(models.Model):
         line_vals = self._prepare_lines_from_sale(sale)
         if not line_vals:
             raise UserError(_('Nothing delivered on %s is left to return.') % sale.name)
+        return self.create(self._prepare_vals_from_sale(sale, line_vals))
+
+    @api.model
+    def _prepare_vals_from_sale(self, sale, line_vals):
+        """A return of these lines of a sale: its customer, warehouse, currency,
+        reference and validated invoice."""
         invoice = sale.invoice_ids.filtered(
             lambda inv: inv.type == 'out_invoice' and inv.state in ('open', 'paid'))[:1]
-        return self.create({
+        return {
             'partner_id': sale.partner_id.id,
             'company_id': sale.company_id.id,
             'warehouse_id': sale.warehouse_id.id,
@@ -402,7 +408,7 @@ class OverseasReturnOrder(models.Model):
             'invoice_id': invoice.id,
             'origin_ref': sale.client_order_ref or sale.name,
             'line_ids': [(0, 0, vals) for vals in line_vals],
-        })
+        }
 
     @api.model
     def create_from_delivery(self, picking):
