@@ -293,10 +293,14 @@ class OverseasReturnScanner(models.TransientModel):
             return self._select_for_inspection(product)
         raise ScanRefused(_('%(order)s is %(state)s: there is nothing to count. '
                             'Nothing changed.')
-                          % {'order': order.name, 'state': self._state_label(order)})
+                          % {'order': order.name, 'state': self._label(order, 'state')})
 
-    def _state_label(self, order):
-        return dict(order._fields['state']._description_selection(self.env))[order.state]
+    def _label(self, record, field_name, value=None):
+        """The label, in the user's language, of a selection value (the record's own
+        unless given)."""
+        value = record[field_name] if value is None else value
+        labels = dict(record._fields[field_name]._description_selection(self.env))
+        return labels.get(value, value)
 
     def _count_unidentified(self, product):
         """An unidentified parcel lists what it holds: each scan adds a unit."""
@@ -390,7 +394,7 @@ class OverseasReturnScanner(models.TransientModel):
         if states and order.state not in states:
             raise ScanRefused(_('%(order)s is %(state)s: this command does not apply. '
                                 'Nothing changed.')
-                              % {'order': order.name, 'state': self._state_label(order)})
+                              % {'order': order.name, 'state': self._label(order, 'state')})
         return order
 
     def _cmd_validate(self, command):

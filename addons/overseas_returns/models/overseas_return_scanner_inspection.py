@@ -77,9 +77,9 @@ class OverseasReturnScanner(models.TransientModel):
                           % product.display_name)
 
     def _disposition_label(self, disposition):
-        labels = dict(self.env['overseas.return.line']._fields[
-            'disposition']._description_selection(self.env))
-        return labels.get(disposition) or _('no disposition')
+        if not disposition:
+            return _('no disposition')
+        return self._label(self.env['overseas.return.line'], 'disposition', disposition)
 
     def _next_step(self):
         inspection = self.inspection_id
@@ -112,9 +112,8 @@ class OverseasReturnScanner(models.TransientModel):
         if not check:
             raise ScanRefused(_('Every check is answered already. %s') % self._next_step())
         check.write({'result': result})
-        labels = dict(check._fields['result']._description_selection(self.env))
         return (_('%(check)s: %(result)s. %(next)s')
-                % {'check': check.name, 'result': labels[result],
+                % {'check': check.name, 'result': self._label(check, 'result'),
                    'next': self._next_step()},
                 'warning' if result == 'fail' else 'success')
 
@@ -137,9 +136,9 @@ class OverseasReturnScanner(models.TransientModel):
         code = command[len('FAULT-'):]
         party = [key for key, _label in FAULT_PARTIES if _command_code(key) == code][0]
         inspection.write({'fault_party': party})
-        labels = dict(inspection._fields['fault_party']._description_selection(self.env))
         return (_('Fault: %(party)s. %(next)s')
-                % {'party': labels[party], 'next': self._next_step()}, 'success')
+                % {'party': self._label(inspection, 'fault_party'),
+                   'next': self._next_step()}, 'success')
 
     def _cmd_confirm(self, command):
         inspection = self._require_inspection()

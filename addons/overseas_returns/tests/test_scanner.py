@@ -232,6 +232,20 @@ class TestScannerReceive(ReturnsCase):
         self.assertEqual(self.Order.search_count(
             [('tracking_ref', '=', 'JD0001112223334445')]), 1)
 
+    def test_returns_not_waiting_for_goods_count_nothing(self):
+        draft = self._create_order(tracking_ref='DRAFT-PARCEL-1')
+        rejected = self._create_order(tracking_ref='REJECTED-PARCEL-1')
+        rejected.action_reject()
+        for order, greeting in ((draft, 'warning'), (rejected, 'danger')):
+            scanner = self._scanner()
+            self.assertEqual(scanner.scan(order.tracking_ref)['message_type'], greeting)
+            self.assertEqual(scanner.order_id, order)
+            self.assertEqual(scanner.scan('EB-01')['message_type'], 'danger')
+            self.assertEqual(scanner.scan('ORT-UNDO')['message_type'], 'danger')
+            self.assertEqual(scanner.scan('ORT-VALIDATE')['message_type'], 'danger')
+            self.assertEqual(order.line_ids.qty_received, 0.0)
+        self.assertEqual((draft.state, rejected.state), ('draft', 'rejected'))
+
     def test_product_before_parcel_is_refused(self):
         scanner = self._scanner()
         orders_before = self.Order.search_count([])
@@ -370,7 +384,7 @@ class TestScannerInspect(ReturnsCase):
 
     def test_commands_need_their_step(self):
         for code in ('ORT-GRADE-A', 'ORT-PASS', 'ORT-FAULT-CUSTOMER', 'ORT-DISPOSE',
-                     'ORT-DISP-SCRAP', 'ORT-VALIDATE'):
+                     'ORT-DISP-SCRAP', 'ORT-VALIDATE', 'ORT-UNDO'):
             self.assertEqual(self.scanner.scan(code)['message_type'], 'danger', code)
         self.assertEqual(set(self.order.line_ids.mapped('state')), {'received'})
         self.scanner.scan('ORT-NEXT')
