@@ -174,6 +174,54 @@ class OverseasReturnLine(models.Model):
                 % ', '.join(over.mapped('display_name')))
 
     def _prepare_receipt_move_vals(self, source, destination):
+        """The incoming move of this line: a return of the delivery it came from, as
+        Odoo's own return wizard makes it (see _prepare_return_link_vals)."""
+        vals = self._prepare_stock_move_vals(source, destination)
+        vals.update(self._prepare_return_link_vals())
+        return vals
+
+    def _origin_delivery_move(self):
+        """The done customer delivery move these units are a return of, or nothing.
+
+        Deliveries of the sale line first, else those of the return's delivery; the oldest
+        one not yet fully returned (returns link to it through move_dest_ids, which is also
+        what Odoo's Return button subtracts), else the last one.
+        """
+        self.ensure_one()
+        moves = self.sale_line_id.move_ids
+        if not moves and self.order_id.delivery_id:
+            moves = self.order_id.delivery_id.move_lines
+        moves = moves.filtered(
+            lambda move: move.state == 'done' and move.product_id == self.product_id
+            and move.location_dest_id.usage == 'customer'
+            and not move.origin_returned_move_id and not move.scrapped).sorted(
+                lambda move: (move.date, move.id))
+        for move in moves:
+            returned = sum(move.move_dest_ids.filtered(
+                lambda dest: dest.state not in ('draft', 'cancel')).mapped('product_qty'))
+            if float_compare(returned, move.product_qty,
+                             precision_rounding=move.product_uom.rounding) < 0:
+                return move
+        return moves[-1:]
+
+    def _prepare_return_link_vals(self):
+        """Odoo's return contract: origin_returned_move_id, to_refund (the sale line's
+        delivered quantity goes down), the sale line, the chain back to the delivery,
+        and the unit cost the goods left with (the stock valuation takes it back)."""
+        origin = self._origin_delivery_move()
+        if not origin:
+            return {}
+        vals = {
+            'origin_returned_move_id': origin.id,
+            'move_orig_ids': [(4, origin.id)],
+            'to_refund': True,
+            'sale_line_id': (self.sale_line_id or origin.sale_line_id).id,
+        }
+        if origin.product_qty and origin.value:
+            vals['price_unit'] = abs(origin.value) / origin.product_qty
+        return vals
+
+    def _prepare_stock_move_vals(self, source, destination):
         self.ensure_one()
         uom = self.product_uom_id
         return {
@@ -334,7 +382,7 @@ class OverseasReturnLine(models.Model):
         return picking
 
     def _prepare_transfer_move_vals(self, source, destination):
-        vals = self._prepare_receipt_move_vals(source, destination)
+        vals = self._prepare_stock_move_vals(source, destination)
         vals['product_uom_qty'] = self.qty_received
         return vals
 
