@@ -12,6 +12,8 @@ export OPENSSL_CONF=/dev/null
 # PostgreSQL >= 12 prints float8 in shortest form; Odoo 11 expects the old 15 digits (gotcha 2).
 case " ${PGOPTIONS:-} " in *extra_float_digits*) ;; *) export PGOPTIONS="${PGOPTIONS:-} -c extra_float_digits=0" ;; esac
 export PYTHONDONTWRITEBYTECODE=1
+# what a database gets installed (the Makefile exports the same default)
+export MODULES=${MODULES:-overseas_returns,overseas_returns_reports,l10n_generic_coa}
 # PostgreSQL: a server named by PG* variables (or db_host in odoo.conf) if it answers,
 # else the project-local cluster under .pgdata/ with its socket in .pgsock/.
 PG_LOCAL_DATA=$ROOT/.pgdata

@@ -5,6 +5,12 @@ from . import overseas_return_channel
 from . import overseas_return_grade
 from . import overseas_return_disposition_rule
 from . import overseas_return_inspection_template
+# the parts of overseas.return.order (its _inherit) before the order itself
+from . import overseas_return_order_intake
+from . import overseas_return_order_rule
+from . import overseas_return_order_refund
+from . import overseas_return_order_exchange
+from . import overseas_return_order_mail
 from . import overseas_return_order
 from . import overseas_return_line
 from . import overseas_return_inspection
@@ -17,17 +23,11 @@ from . import account_invoice
 from . import account_invoice_line
 from . import overseas_return_refund_rule
 from . import overseas_return_deduction_type
-from . import overseas_return_order_refund
 from . import overseas_return_order_demo
-from . import overseas_return_order_intake
 from . import overseas_return_rule
 from . import res_company
-from . import overseas_return_order_mail
-from . import account_invoice_mail
-from . import overseas_return_order_portal
 from . import stock_picking_exchange
 from . import sale_order_exchange
-from . import overseas_return_order_exchange
 from . import overseas_return_scanner
 from . import overseas_return_scanner_inspection
 from . import stock_picking_type

@@ -14,6 +14,9 @@ class AccountInvoice(models.Model):
             lambda inv: inv.type == 'out_refund' and inv.overseas_return_id)
         refunds._reconcile_with_refunded_invoice()
         refunds.mapped('overseas_return_id')._update_state_from_refunds()
+        for refund in refunds:
+            refund.overseas_return_id._send_status_mail(
+                'refunded', key='refunded-%s' % refund.id, refunds=refund)
         return result
 
     def _reconcile_with_refunded_invoice(self):

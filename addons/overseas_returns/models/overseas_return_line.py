@@ -98,14 +98,16 @@ class OverseasReturnLine(models.Model):
         lines = self.filtered('sale_line_id')
         if not lines:
             return
-        claimed = self._claimed_qty_by_sale_line(lines.mapped('sale_line_id'))
-        for sale_line in lines.mapped('sale_line_id'):
-            if float_compare(claimed.get(sale_line.id, 0.0), sale_line.qty_delivered,
+        sale_lines = lines.mapped('sale_line_id')
+        claimed = self._claimed_qty_by_sale_line(sale_lines)
+        shipped = self._shipped_qty_by_sale_line(sale_lines)
+        for sale_line in sale_lines:
+            if float_compare(claimed.get(sale_line.id, 0.0), shipped[sale_line.id],
                              precision_rounding=sale_line.product_uom.rounding) > 0:
                 raise ValidationError(_(
                     'Only %(delivered)s %(uom)s of %(product)s were delivered on '
                     '%(sale)s and returns already claim %(claimed)s.') % {
-                    'delivered': sale_line.qty_delivered,
+                    'delivered': shipped[sale_line.id],
                     'uom': sale_line.product_uom.name,
                     'product': sale_line.product_id.display_name,
                     'sale': sale_line.order_id.name,
@@ -119,6 +121,31 @@ class OverseasReturnLine(models.Model):
             domain.append(('order_id', 'not in', exclude_orders.ids))
         groups = self.read_group(domain, ['product_qty', 'sale_line_id'], ['sale_line_id'])
         return {group['sale_line_id'][0]: group['product_qty'] for group in groups}
+
+    @api.model
+    def _shipped_qty_by_sale_line(self, sale_lines):
+        """What our returns may claim on each sale line: its delivered quantity plus what
+        our own returns already took back (Odoo counts those receipts, to_refund, against
+        qty_delivered; they stay claimed by their return lines)."""
+        shipped = {sale_line.id: sale_line.qty_delivered for sale_line in sale_lines}
+        if not sale_lines:
+            return shipped
+        moves = self.env['stock.move'].search([
+            ('sale_line_id', 'in', sale_lines.ids), ('return_line_id', '!=', False),
+            ('to_refund', '=', True), ('state', '=', 'done'),
+            ('location_id.usage', '=', 'customer')])
+        for move in moves:
+            sale_line = move.sale_line_id
+            shipped[sale_line.id] += move.product_uom._compute_quantity(
+                move.product_uom_qty, sale_line.product_uom)
+        return shipped
+
+    @api.model
+    def _returnable_qty_by_sale_line(self, sale_lines, exclude_orders=None):
+        """{sale line id: quantity still free to return}."""
+        claimed = self._claimed_qty_by_sale_line(sale_lines, exclude_orders=exclude_orders)
+        shipped = self._shipped_qty_by_sale_line(sale_lines)
+        return {line_id: qty - claimed.get(line_id, 0.0) for line_id, qty in shipped.items()}
 
     @api.onchange('product_id')
     def _onchange_product_id(self):

@@ -2,13 +2,43 @@ from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 
 READONLY_AFTER_DRAFT = {'draft': [('readonly', False)]}
+REFUND_STATES = [
+    ('none', 'Nothing to refund'),
+    ('to_refund', 'To refund'),
+    ('partial', 'Partially refunded'),
+    ('refunded', 'Refunded'),
+]
+# the steps a customer follows on the portal, in the order of the flow
+PORTAL_STEPS = ('draft', 'approved', 'received', 'inspected', 'done')
+# state reached -> date field stamped when the state is written
+STATE_DATE_FIELDS = {
+    'approved': 'date_approved',
+    'inspected': 'date_inspected',
+}
 
 
 class OverseasReturnOrder(models.Model):
-    """One customer return (RMA) arriving at an overseas warehouse."""
+    """One customer return (RMA) arriving at an overseas warehouse.
+
+    This file owns the return's flow: its states, the transitions and what each one
+    triggers. The features it is made of are the mixins listed in ``_inherit``, each in
+    its own file and each owning its own fields and methods (no method is defined twice):
+    intake (unidentified parcels, return-method follow-ups), approval rules, refunds,
+    exchanges and customer notifications. The transitions call them explicitly, then an
+    empty ``_on_*`` hook that other add-ons extend (see "hooks" below).
+    """
 
     _name = 'overseas.return.order'
-    _inherit = ['mail.thread', 'mail.activity.mixin', 'overseas.return.lock.mixin']
+    _inherit = [
+        'mail.thread',
+        'mail.activity.mixin',
+        'overseas.return.lock.mixin',
+        'overseas.return.intake.mixin',
+        'overseas.return.rule.mixin',
+        'overseas.return.refund.mixin',
+        'overseas.return.exchange.mixin',
+        'overseas.return.notify.mixin',
+    ]
     _description = 'Overseas Return'
     _order = 'id desc'
     # accountants and sales people read returns and may comment on them
@@ -89,6 +119,26 @@ class OverseasReturnOrder(models.Model):
     arrival_photo = fields.Binary(attachment=True, copy=False)
     arrival_note = fields.Text()
     note = fields.Text(string='Internal Note')
+    # refund figures: monetary, so declared here beside currency_id; computed by
+    # overseas.return.refund.mixin from the credit notes (drafts are not refunded yet,
+    # cancelled ones do not count)
+    amount_refunded = fields.Monetary(
+        compute='_compute_refund_amounts', store=True,
+        help='Validated credit notes, taxes included, in the currency of the return.')
+    amount_refundable = fields.Monetary(
+        compute='_compute_refund_amounts', store=True,
+        help='What inspection and the refund policy still allow, taxes included.')
+    refund_state = fields.Selection(REFUND_STATES, compute='_compute_refund_amounts',
+                                    store=True, index=True, track_visibility='onchange')
+    date_approved = fields.Datetime(
+        readonly=True, copy=False,
+        help='When the return was approved (shown on the customer portal).')
+    date_inspected = fields.Datetime(
+        readonly=True, copy=False,
+        help='When every line of the return was inspected (shown on the customer '
+             'portal).')
+    portal_url = fields.Char(compute='_compute_portal_url',
+                             string='Portal Link')
     quarantine_days = fields.Integer(
         compute='_compute_quarantine_days',
         help='Days since receipt for returns still waiting to be disposed of.')
@@ -188,6 +238,13 @@ class OverseasReturnOrder(models.Model):
         return order
 
     @api.multi
+    def write(self, vals):
+        date_field = STATE_DATE_FIELDS.get(vals.get('state'))
+        if date_field and date_field not in vals:
+            vals = dict(vals, **{date_field: fields.Datetime.now()})
+        return super(OverseasReturnOrder, self).write(vals)
+
+    @api.multi
     def unlink(self):
         if any(order.state not in ('draft', 'cancel') for order in self):
             raise UserError(_('Only draft or cancelled returns can be deleted.'))
@@ -216,14 +273,24 @@ class OverseasReturnOrder(models.Model):
             blocker = order._approval_blocker()
             if blocker:
                 raise UserError(blocker)
+        self._approve()
+        return True
+
+    def _approve(self):
+        """The approval itself, once checked (by action_approve or an approval rule)."""
         self.write({'state': 'approved'})
         self._schedule_return_method_followups()
-        return True
+        self._send_status_mail('approved')
+        self._on_approved()
 
     def _approval_blocker(self):
         """Why this return cannot be approved yet (False when it can); shared by
         action_approve and the approval rules, which act without a manager."""
         self.ensure_one()
+        if self.is_unidentified:
+            return _(
+                '%(orders)s is an unidentified parcel: match it to a customer and '
+                'order before approving it.') % {'orders': self.name}
         if not self.line_ids:
             return _('Add at least one product before approving the return.')
         no_reason = self.line_ids.filtered(lambda line: not line.reason_id)
@@ -237,8 +304,14 @@ class OverseasReturnOrder(models.Model):
         self._ensure_manager(_('reject a return'))
         self._lock_for_update()
         self._ensure_state(['draft'], _('Rejecting'))
-        self.write({'state': 'rejected'})
+        self._reject()
         return True
+
+    def _reject(self):
+        """The rejection itself, once checked (by action_reject or an approval rule)."""
+        self.write({'state': 'rejected'})
+        self._send_status_mail('rejected')
+        self._on_rejected()
 
     @api.multi
     def action_cancel(self):
@@ -290,6 +363,8 @@ class OverseasReturnOrder(models.Model):
                 'mail.message_origin_link',
                 values={'self': picking, 'origin': picking.return_order_id},
                 subtype_id=self.env.ref('mail.mt_note').id)
+        self._send_status_mail('received')
+        self._on_received()
         return True
 
     def _create_receipt_picking(self):
@@ -334,15 +409,82 @@ class OverseasReturnOrder(models.Model):
 
     def _update_state_from_lines(self):
         """Move orders on once their lines have all reached the next step."""
-        inspected = self.filtered(lambda order: order.state == 'received' and all(
+        waiting_inspection = self.filtered(lambda order: order.state == 'received')
+        inspected = waiting_inspection.filtered(lambda order: all(
             line.state in ('inspected', 'disposed') for line in order.line_ids))
         if inspected:
             inspected.write({'state': 'inspected'})
         done = self.filtered(lambda order: order.state in ('received', 'inspected') and all(
             line.state == 'disposed' and line.rework_state != 'in_progress'
             for line in order.line_ids))
+        # told in the order of the flow: inspected first, also when it went on to done
+        if inspected:
+            inspected._send_status_mail('inspected')
+            inspected._on_inspected()
         if done:
-            done.write({'state': 'done', 'date_done': fields.Datetime.now()})
+            done._set_done()
+
+    def _set_done(self):
+        """Close these returns (all lines disposed, or a returnless return refunded)."""
+        # sudo: billing users close a returnless return by validating its credit note;
+        # the state follows that validation, it is not a right to edit returns
+        self.sudo().write({'state': 'done', 'date_done': fields.Datetime.now()})
+        self._send_status_mail('done')
+        self._on_done()
+
+    # ------------------------------------------------------------------ hooks
+    # Empty on purpose: other add-ons extend them (super() first). Within this add-on
+    # the transitions above call each feature explicitly instead.
+    def _on_approved(self):
+        """After returns were approved (by a manager or an approval rule)."""
+
+    def _on_rejected(self):
+        """After returns were rejected (by a manager or an approval rule)."""
+
+    def _on_received(self):
+        """After the goods of returns were received into the returns location."""
+
+    def _on_inspected(self):
+        """After every line of returns was inspected."""
+
+    def _on_done(self):
+        """After returns were closed."""
+
+    # ------------------------------------------------------------------ portal
+    def _compute_portal_url(self):
+        """The customer's page of the return (links in the portal and in e-mails)."""
+        for order in self:
+            order.portal_url = '/my/returns/%s' % order.id
+
+    def _portal_timeline(self):
+        """The steps of the return for the portal: label, date, reached, current."""
+        self.ensure_one()
+        labels = {
+            'draft': _('Requested'),
+            'approved': _('Approved'),
+            'received': _('Received at the warehouse'),
+            'inspected': _('Inspected'),
+            'done': _('Done'),
+        }
+        dates = {
+            'draft': self.create_date,
+            'approved': self.date_approved,
+            'received': self.date_received,
+            'inspected': self.date_inspected,
+            'done': self.date_done,
+        }
+        reached = PORTAL_STEPS.index(self.state) if self.state in PORTAL_STEPS else 0
+        steps = []
+        for index, step in enumerate(PORTAL_STEPS):
+            done = self.state in PORTAL_STEPS and index <= reached or index == 0
+            steps.append({
+                'state': step,
+                'label': labels[step],
+                'date': done and dates[step] or False,
+                'reached': done,
+                'current': step == self.state,
+            })
+        return steps
 
     # ------------------------------------------------------------------ smart buttons
     @api.multi
@@ -369,12 +511,12 @@ class OverseasReturnOrder(models.Model):
     @api.model
     def _prepare_lines_from_sale(self, sale, exclude_orders=None):
         """Line values for what was delivered and not yet claimed by other returns."""
-        claimed = self.env['overseas.return.line']._claimed_qty_by_sale_line(
+        returnable = self.env['overseas.return.line']._returnable_qty_by_sale_line(
             sale.order_line, exclude_orders=exclude_orders or self.browse())
         values = []
         for sale_line in sale.order_line.filtered(
-                lambda l: l.product_id.type in ('product', 'consu') and l.qty_delivered > 0):
-            available = sale_line.qty_delivered - claimed.get(sale_line.id, 0.0)
+                lambda l: l.product_id.type in ('product', 'consu')):
+            available = returnable[sale_line.id]
             if available <= 0:
                 continue
             values.append({

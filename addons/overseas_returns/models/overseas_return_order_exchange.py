@@ -3,15 +3,17 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tools import float_compare, html_escape
 
 
-class OverseasReturnOrder(models.Model):
-    """Exchanges: the customer gets replacement goods instead of a refund.
+class OverseasReturnExchangeMixin(models.AbstractModel):
+    """Part of overseas.return.order (listed in its _inherit): exchanges, the customer
+    gets replacement goods instead of a refund.
 
     When the replacements are worth no more than what came back, a delivery leaves the
     return's warehouse; otherwise a quotation charges the customer the difference.
     Either way the return is exchanged once and can no longer be refunded.
     """
 
-    _inherit = 'overseas.return.order'
+    _name = 'overseas.return.exchange.mixin'
+    _description = 'Return Exchange'
 
     is_exchanged = fields.Boolean(
         string='Exchanged', readonly=True, copy=False, index=True,
@@ -70,21 +72,6 @@ class OverseasReturnOrder(models.Model):
         return action
 
     @api.multi
-    def action_create_refund(self, amount=None):
-        self._ensure_not_exchanged()
-        return super(OverseasReturnOrder, self).action_create_refund(amount=amount)
-
-    def _ensure_can_refund(self):
-        self._ensure_not_exchanged()
-        return super(OverseasReturnOrder, self)._ensure_can_refund()
-
-    def _refund_allowed_state(self):
-        """An exchanged return is settled with goods: nothing is left to refund."""
-        if self.is_exchanged:
-            return False
-        return super(OverseasReturnOrder, self)._refund_allowed_state()
-
-    @api.multi
     def action_exchange(self, replacements):
         """Send replacements instead of refunding; returns the delivery or quotation.
 
@@ -106,7 +93,6 @@ class OverseasReturnOrder(models.Model):
         else:
             result = self._create_exchange_sale(replacements, returned)
             self.write({'is_exchanged': True, 'exchange_sale_id': result.id})
-        self._recompute_refund_amounts()
         self.message_post(body=self._exchange_message(result, replacements),
                           subtype_id=self.env.ref('mail.mt_note').id)
         result.message_post_with_view(
@@ -185,13 +171,6 @@ class OverseasReturnOrder(models.Model):
             replacing += company_currency.with_context(date=today).compute(
                 product.lst_price * quantity, self.currency_id, round=False)
         return self.currency_id.round(returned), self.currency_id.round(replacing)
-
-    def _recompute_refund_amounts(self):
-        """Exchanging changes what is refundable; is_exchanged is no trigger of it."""
-        names = ['amount_refundable', 'amount_refunded', 'refund_state']
-        self.invalidate_cache(fnames=names, ids=self.ids)
-        self._recompute_todo(self._fields['amount_refundable'])
-        self.recompute()
 
     # ------------------------------------------------------------------ delivery
     def _create_exchange_picking(self, replacements):

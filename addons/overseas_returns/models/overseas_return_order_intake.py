@@ -6,11 +6,12 @@ PLACEHOLDER_PARTNER = 'overseas_returns.partner_unidentified'
 LINE_KEYS = ('sku', 'product_id', 'product_qty', 'lpn', 'reason_id', 'customer_note')
 
 
-class OverseasReturnOrder(models.Model):
-    """Intake: unidentified parcels waiting to be matched, and the follow-up that
-    each return method needs once a return is approved."""
+class OverseasReturnIntakeMixin(models.AbstractModel):
+    """Part of overseas.return.order (listed in its _inherit): unidentified parcels
+    waiting to be matched, and the follow-up each return method needs once approved."""
 
-    _inherit = 'overseas.return.order'
+    _name = 'overseas.return.intake.mixin'
+    _description = 'Return Intake'
 
     is_unidentified = fields.Boolean(
         string='Unidentified Parcel', compute='_compute_is_unidentified', store=True,
@@ -116,14 +117,6 @@ class OverseasReturnOrder(models.Model):
                     vals[key] = unit[key]
             line_vals.append(vals)
         return line_vals, unknown
-
-    def _approval_blocker(self):
-        """A parcel must be matched to a customer before approval."""
-        if self.is_unidentified:
-            return _(
-                '%(orders)s is an unidentified parcel: match it to a customer and '
-                'order before approving it.') % {'orders': self.name}
-        return super(OverseasReturnOrder, self)._approval_blocker()
 
     @api.multi
     def action_open_match(self):

@@ -1,6 +1,6 @@
 import uuid
 
-from odoo import _, api, fields, models
+from odoo import _, fields, models
 from odoo.tools import html_escape
 
 FEEDBACK_RATINGS = [
@@ -28,15 +28,17 @@ MAIL_KINDS = {
 }
 
 
-class OverseasReturnOrder(models.Model):
-    """Status e-mails to the customer and the customer's feedback once a return is done.
+class OverseasReturnNotifyMixin(models.AbstractModel):
+    """Part of overseas.return.order (listed in its _inherit): status e-mails to the
+    customer and the customer's feedback once a return is done.
 
     Each kind of e-mail goes out once per return (``mail_sent_kinds`` remembers it),
     through Odoo's mail queue, posted in the chatter; each company can switch every
     kind off.
     """
 
-    _inherit = 'overseas.return.order'
+    _name = 'overseas.return.notify.mixin'
+    _description = 'Return Notifications'
 
     mail_sent_kinds = fields.Char(
         readonly=True, copy=False,
@@ -52,56 +54,6 @@ class OverseasReturnOrder(models.Model):
         track_visibility='onchange', help="The customer's rating of the return.")
     feedback_comment = fields.Text(readonly=True, copy=False)
     feedback_date = fields.Datetime(readonly=True, copy=False)
-
-    # ------------------------------------------------------------------ transitions
-    @api.multi
-    def action_approve(self):
-        result = super(OverseasReturnOrder, self).action_approve()
-        self._send_status_mail('approved')
-        return result
-
-    @api.multi
-    def action_reject(self):
-        result = super(OverseasReturnOrder, self).action_reject()
-        self._send_status_mail('rejected')
-        return result
-
-    @api.multi
-    def action_receive(self):
-        result = super(OverseasReturnOrder, self).action_receive()
-        self._send_status_mail('received')
-        return result
-
-    def _update_state_from_lines(self):
-        before = {order.id: order.state for order in self}
-        result = super(OverseasReturnOrder, self)._update_state_from_lines()
-        # an order may jump from received to done at once: it was inspected too
-        self.filtered(lambda order: before.get(order.id) == 'received'
-                      and order.state in ('inspected', 'done'))._send_status_mail(
-                          'inspected')
-        self.filtered(lambda order: before.get(order.id) != 'done'
-                      and order.state == 'done')._send_status_mail('done')
-        return result
-
-    def _update_state_from_refunds(self):
-        before = {order.id: order.state for order in self}
-        result = super(OverseasReturnOrder, self)._update_state_from_refunds()
-        self.filtered(lambda order: before.get(order.id) != 'done'
-                      and order.state == 'done')._send_status_mail('done')
-        return result
-
-    def _approve_by_rule(self, rule):
-        approved = super(OverseasReturnOrder, self)._approve_by_rule(rule)
-        if approved:
-            self._send_status_mail('approved')
-        return approved
-
-    def _rule_action_reject(self, rule):
-        result = super(OverseasReturnOrder, self)._rule_action_reject(rule)
-        if not self.reject_reason and rule.reject_reason:
-            self.write({'reject_reason': rule.reject_reason})
-        self._send_status_mail('rejected')
-        return result
 
     # ------------------------------------------------------------------ sending
     def _mail_kinds_sent(self):

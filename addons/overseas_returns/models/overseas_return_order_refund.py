@@ -1,35 +1,23 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
-from odoo.tools import float_compare, float_is_zero
-
-REFUND_STATES = [
-    ('none', 'Nothing to refund'),
-    ('to_refund', 'To refund'),
-    ('partial', 'Partially refunded'),
-    ('refunded', 'Refunded'),
-]
+from odoo.tools import float_compare, float_is_zero, formatLang
 
 
-class OverseasReturnOrder(models.Model):
-    """Refunds of a return: itemised customer credit notes (account.invoice out_refund).
+
+class OverseasReturnRefundMixin(models.AbstractModel):
+    """Part of overseas.return.order (listed in its _inherit): refunds of a return,
+    itemised customer credit notes (account.invoice out_refund).
 
     Kept apart from the return flow itself; the amounts come from the credit notes:
     drafts are not refunded yet, cancelled ones do not count.
     """
 
-    _inherit = 'overseas.return.order'
+    _name = 'overseas.return.refund.mixin'
+    _description = 'Return Refunds'
 
     refund_invoice_ids = fields.One2many('account.invoice', 'overseas_return_id',
                                          string='Credit Notes', readonly=True)
     refund_count = fields.Integer(compute='_compute_refund_count')
-    amount_refunded = fields.Monetary(
-        compute='_compute_refund_amounts', store=True,
-        help='Validated credit notes, taxes included, in the currency of the return.')
-    amount_refundable = fields.Monetary(
-        compute='_compute_refund_amounts', store=True,
-        help='What inspection and the refund policy still allow, taxes included.')
-    refund_state = fields.Selection(REFUND_STATES, compute='_compute_refund_amounts',
-                                    store=True, index=True, track_visibility='onchange')
     refund_to_reconcile = fields.Boolean(
         compute='_compute_refund_to_reconcile', store=True,
         help='A validated credit note is neither reconciled nor paid out yet.')
@@ -40,14 +28,42 @@ class OverseasReturnOrder(models.Model):
         string='Restocking Fee (%)', track_visibility='onchange',
         help='Set (above 0): replaces the restocking fee of the refund policy.')
 
+    @api.model
+    def _refresh_refund_amounts(self):
+        """The refund policy or a deduction type changed: the stored figures of the
+        returns still being refunded follow at once."""
+        orders = self.search([('state', 'not in', ('draft', 'cancel', 'rejected')),
+                              ('refund_state', '!=', 'refunded')])
+        if orders:
+            for name in ('amount_refundable', 'amount_refunded', 'refund_state'):
+                self.env.add_todo(self._fields[name], orders)
+            orders.recompute()
+
     def _compute_refund_count(self):
         for order in self:
             order.refund_count = len(order.refund_invoice_ids)
 
-    @api.depends('state', 'return_method', 'line_ids.state', 'line_ids.qty_received',
-                 'line_ids.grade_id', 'line_ids.fault_party', 'line_ids.price_unit',
-                 'refund_invoice_ids.state', 'refund_invoice_ids.amount_total',
-                 'restocking_fee_override')
+    # Everything the figures are computed from on the return itself; the refund policy
+    # and the deduction types have no field path from here: their own create/write/unlink
+    # refresh the open returns (_refresh_refund_amounts).
+    @api.depends('state', 'return_method', 'is_exchanged', 'restocking_fee_override',
+                 'currency_id', 'company_id', 'partner_id', 'invoice_id',
+                 'invoice_id.currency_id', 'invoice_id.fiscal_position_id',
+                 'invoice_id.invoice_line_ids.price_unit',
+                 'invoice_id.invoice_line_ids.discount',
+                 'invoice_id.invoice_line_ids.quantity',
+                 'invoice_id.invoice_line_ids.product_id',
+                 'invoice_id.invoice_line_ids.sale_line_ids',
+                 'invoice_id.invoice_line_ids.invoice_line_tax_ids',
+                 'line_ids', 'line_ids.state', 'line_ids.product_id', 'line_ids.product_qty',
+                 'line_ids.qty_received', 'line_ids.grade_id', 'line_ids.fault_party',
+                 'line_ids.reason_id', 'line_ids.price_unit', 'line_ids.sale_line_id',
+                 'refund_invoice_ids', 'refund_invoice_ids.state',
+                 'refund_invoice_ids.amount_total', 'refund_invoice_ids.currency_id',
+                 'refund_invoice_ids.date_invoice',
+                 'refund_invoice_ids.invoice_line_ids.price_subtotal',
+                 'refund_invoice_ids.invoice_line_ids.return_line_id',
+                 'refund_invoice_ids.invoice_line_ids.return_deduction_type')
     def _compute_refund_amounts(self):
         for order in self:
             # the warehouse floor triggers this too; the amounts come from accounting
@@ -99,7 +115,13 @@ class OverseasReturnOrder(models.Model):
         self._ensure_can_refund()
         proposal = self._refund_proposal(include_drafts=True)
         if amount is not None:
-            if float_compare(amount, 0.0, precision_rounding=self._refund_currency().rounding) <= 0:
+            currency = self._refund_currency()
+            if isinstance(amount, bool) or not isinstance(amount, (int, float)) \
+                    or amount != amount or amount in (float('inf'), float('-inf')):
+                raise UserError(_('A refund amount must be a number, not %r.') % (amount,))
+            # no fraction of the currency's smallest unit (no fractional yen)
+            amount = currency.round(amount)
+            if float_compare(amount, 0.0, precision_rounding=currency.rounding) <= 0:
                 raise UserError(_('A refund amount must be positive.'))
             proposal = self._scale_refund(
                 [vals for vals in proposal if not vals.get('return_deduction_type')], amount)
@@ -108,9 +130,9 @@ class OverseasReturnOrder(models.Model):
     @api.multi
     def action_open_refund_wizard(self):
         self.ensure_one()
-        self._ensure_can_refund()
+        wizard = self.env['overseas.return.refund.wizard']._create_for_order(self)
         action = self.env.ref('overseas_returns.overseas_return_refund_wizard_action').read()[0]
-        action['context'] = {'default_order_id': self.id}
+        action.update(res_id=wizard.id, context={})
         return action
 
     @api.multi
@@ -126,17 +148,20 @@ class OverseasReturnOrder(models.Model):
                              and order.state == 'approved'
                              and order.refund_state == 'refunded')
         if done:
-            done.write({'state': 'done', 'date_done': fields.Datetime.now()})
+            done._set_done()
 
     # ------------------------------------------------------------------ checks
     def _refund_allowed_state(self):
         self.ensure_one()
+        if self.is_exchanged:
+            return False  # settled with goods: nothing is left to refund
         if self.return_method == 'returnless':
             return self.state in ('approved', 'done')
         return self.state in ('received', 'inspected', 'done') and any(
             line.state in ('inspected', 'disposed') for line in self.line_ids)
 
     def _ensure_can_refund(self):
+        self._ensure_not_exchanged()
         if not self.env.user.has_group('account.group_account_invoice'):
             raise AccessError(_('Only users with invoicing rights can refund returns.'))
         for order in self:
@@ -220,8 +245,12 @@ class OverseasReturnOrder(models.Model):
                 'name': line.product_id.display_name, 'quantity': quantity,
                 'price_unit': price_unit, 'discount': discount, 'tax_ids': taxes.ids,
                 'account_id': account.id, 'uom_id': line.product_uom_id.id,
+                'sale_line_ids': (line.sale_line_id | inv_line.sale_line_ids).ids
+                if inv_line else line.sale_line_id.ids,
             }
             if not float_is_zero(done_amount, precision_rounding=currency.rounding):
+                # the units were counted by the first credit note; this one adds money
+                vals['sale_line_ids'] = []
                 remaining = base - done_amount
                 if float_compare(remaining, 0.0, precision_rounding=currency.rounding) <= 0:
                     continue
@@ -312,7 +341,7 @@ class OverseasReturnOrder(models.Model):
         scaled = []
         for vals in proposal:
             net = vals['price_unit'] * (1 - (vals.get('discount') or 0.0) / 100.0)
-            scaled.append(dict(vals, price_unit=round(net * factor, 2), discount=0.0))
+            scaled.append(dict(vals, price_unit=currency.round(net * factor), discount=0.0))
         difference = currency.round(amount - self._refund_totals(scaled)[1])
         if not currency.is_zero(difference):
             scaled.append(self._rounding_vals(scaled[-1], difference))
@@ -324,9 +353,10 @@ class OverseasReturnOrder(models.Model):
         vals = dict(model_vals, return_deduction_type=False, quantity=1.0, discount=0.0,
                     name=_('Rounding adjustment'))
         ratio = self._line_totals(dict(vals, price_unit=1.0))[1] or 1.0
-        start = round(difference / ratio, 2)
+        start = currency.round(difference / ratio)
+        # the currency's own step: 0.01 for euros, 1 for yen, 0.05 for Swiss francs
         for step in (0, 1, -1, 2, -2):
-            candidate = dict(vals, price_unit=round(start + step * 0.01, 2))
+            candidate = dict(vals, price_unit=currency.round(start + step * currency.rounding))
             if currency.is_zero(self._line_totals(candidate)[1] - difference):
                 return candidate
         return dict(vals, price_unit=difference, tax_ids=[])
@@ -360,10 +390,11 @@ class OverseasReturnOrder(models.Model):
         if float_compare(credited_total + total, invoiced_total,
                          precision_rounding=currency.rounding) > 0:
             raise UserError(_(
-                'This refund of %(amount).2f would bring the credit notes to %(credited).2f, '
-                'more than the %(invoiced).2f invoiced.') % {
-                'amount': total, 'credited': credited_total + total,
-                'invoiced': invoiced_total})
+                'This refund of %(amount)s would bring the credit notes to %(credited)s, '
+                'more than the %(invoiced)s invoiced.') % {
+                'amount': self._format_amount(total, currency),
+                'credited': self._format_amount(credited_total + total, currency),
+                'invoiced': self._format_amount(invoiced_total, currency)})
         new = {}
         for vals in proposal:
             product_id = self._credited_product_id(vals)
@@ -374,11 +405,16 @@ class OverseasReturnOrder(models.Model):
             if float_compare(credited.get(product_id, 0.0) + amount, invoiced[product_id],
                              precision_rounding=currency.rounding) > 0:
                 raise UserError(_(
-                    'More of %(product)s would be credited (%(credited).2f) than was '
-                    'invoiced (%(invoiced).2f).') % {
+                    'More of %(product)s would be credited (%(credited)s) than was '
+                    'invoiced (%(invoiced)s).') % {
                     'product': self.env['product.product'].browse(product_id).display_name,
-                    'credited': credited.get(product_id, 0.0) + amount,
-                    'invoiced': invoiced[product_id]})
+                    'credited': self._format_amount(
+                        credited.get(product_id, 0.0) + amount, currency),
+                    'invoiced': self._format_amount(invoiced[product_id], currency)})
+
+    def _format_amount(self, amount, currency):
+        """An amount as the user reads it: the currency's digits and symbol."""
+        return formatLang(self.env, amount, currency_obj=currency)
 
     def _credited_product_id(self, vals):
         """Deductions of a line count against that line's product."""
@@ -416,9 +452,34 @@ class OverseasReturnOrder(models.Model):
         return refund
 
     def _prepare_refund_vals(self, proposal):
+        """The credit note: its header from the invoice through account.invoice's own
+        refund API (_prepare_refund: salesperson, sales team, shipping address, fiscal
+        position, payment terms...), its lines from this return's proposal."""
         invoice = self.invoice_id
-        partner = invoice.partner_id or self.partner_id
-        journal = invoice.journal_id or self.env['account.invoice'].with_context(
+        Invoice = self.env['account.invoice']
+        if invoice:
+            values = Invoice._prepare_refund(
+                invoice, description=self.origin_ref or self.name,
+                journal_id=invoice.journal_id.id)
+            # the return is the credit note's source document (the invoice stays linked
+            # through refund_invoice_id)
+            values['origin'] = self.name
+        else:
+            values = self._prepare_refund_header_without_invoice()
+        values.update({
+            'overseas_return_id': self.id,
+            'invoice_line_ids': [(0, 0, self._prepare_refund_line_vals(vals))
+                                 for vals in proposal],
+            # taxes are computed again from our lines (compute_taxes after create)
+            'tax_line_ids': [],
+        })
+        return values
+
+    def _prepare_refund_header_without_invoice(self):
+        """A return with no invoice in Odoo (a marketplace order): the customer's own
+        accounting settings."""
+        partner = self.partner_id.commercial_partner_id
+        journal = self.env['account.invoice'].with_context(
             type='out_refund', company_id=self.company_id.id)._default_journal()
         if not journal:
             raise UserError(_('Define a sales journal for %s first.') % self.company_id.name)
@@ -428,15 +489,12 @@ class OverseasReturnOrder(models.Model):
             'company_id': self.company_id.id,
             'currency_id': self._refund_currency().id,
             'journal_id': journal.id,
-            'account_id': (invoice.account_id or partner.property_account_receivable_id).id,
-            'fiscal_position_id': (invoice.fiscal_position_id
-                                   or partner.property_account_position_id).id,
+            'account_id': partner.property_account_receivable_id.id,
+            'fiscal_position_id': partner.property_account_position_id.id,
+            'user_id': (self.sale_order_id.user_id or self.env.user).id,
+            'team_id': self.sale_order_id.team_id.id,
             'origin': self.name,
             'name': self.origin_ref or self.name,
-            'refund_invoice_id': invoice.id,
-            'overseas_return_id': self.id,
-            'invoice_line_ids': [(0, 0, self._prepare_refund_line_vals(vals))
-                                 for vals in proposal],
         }
 
     def _prepare_refund_line_vals(self, vals):
@@ -448,4 +506,6 @@ class OverseasReturnOrder(models.Model):
             'account_id': vals['account_id'], 'uom_id': vals.get('uom_id'),
             'return_line_id': vals.get('return_line_id') or False,
             'return_deduction_type': vals.get('return_deduction_type') or False,
+            # the sale order counts refunded units as no longer invoiced
+            'sale_line_ids': [(6, 0, vals.get('sale_line_ids') or [])],
         }

@@ -33,6 +33,25 @@ class OverseasReturnRefundRule(models.Model):
         string='Return Label Cost', help='In the company currency; deducted once per '
                                          'return when return shipping is not refunded.')
 
+    # the stored refund figures of open returns depend on this setting
+    @api.model
+    def create(self, vals):
+        record = super(OverseasReturnRefundRule, self).create(vals)
+        self.env['overseas.return.order']._refresh_refund_amounts()
+        return record
+
+    @api.multi
+    def write(self, vals):
+        result = super(OverseasReturnRefundRule, self).write(vals)
+        self.env['overseas.return.order']._refresh_refund_amounts()
+        return result
+
+    @api.multi
+    def unlink(self):
+        result = super(OverseasReturnRefundRule, self).unlink()
+        self.env['overseas.return.order']._refresh_refund_amounts()
+        return result
+
     @api.model
     def _rule_for_lines(self, lines):
         """Return {line: rule} (an empty recordset when no rule matches)."""

@@ -16,3 +16,5 @@ from . import test_portal
 from . import test_exchange
 from . import test_scanner
 from . import test_printed_material
+from . import test_odoo_contracts
+from . import test_valuation

@@ -3,11 +3,12 @@ from odoo.exceptions import AccessError, UserError
 from .common import ReturnsCase
 
 
-class TestRefund(ReturnsCase):
+class RefundCase(ReturnsCase):
+    """Taxes, an accountant, invoices and inspected returns of them."""
 
     @classmethod
     def setUpClass(cls):
-        super(TestRefund, cls).setUpClass()
+        super(RefundCase, cls).setUpClass()
         cls.tax_15 = cls.env['account.tax'].create({
             'name': 'VAT 15%', 'amount': 15.0, 'amount_type': 'percent',
             'type_tax_use': 'sale'})
@@ -51,6 +52,10 @@ class TestRefund(ReturnsCase):
     def _refund(self, order, amount=None):
         refund_id = order.sudo(self.accountant).action_create_refund(amount=amount)
         return self.env['account.invoice'].browse(refund_id)
+
+
+
+class TestRefund(RefundCase):
 
     def test_full_refund_with_discount_and_tax_reconciles_the_invoice(self):
         invoice = self._invoice([(self.earbuds, 2.0, 100.0, 10.0, self.tax_15)])
@@ -224,8 +229,7 @@ class TestRefund(ReturnsCase):
         with self.assertRaises(AccessError):
             order.sudo(self.user).action_create_refund()
         with self.assertRaises(AccessError):
-            self.env['overseas.return.refund.wizard'].sudo(self.user).with_context(
-                default_order_id=order.id).default_get(['order_id', 'line_ids'])
+            order.sudo(self.user).action_open_refund_wizard()
         self.assertFalse(order.refund_invoice_ids)
 
     def test_accountant_without_warehouse_rights_refunds(self):
@@ -237,9 +241,9 @@ class TestRefund(ReturnsCase):
         order = self._returned(invoice, [(self.earbuds, 1.0, self.reason_changed_mind)])
         as_bookkeeper = order.sudo(bookkeeper)
         as_bookkeeper.read(['name', 'warehouse_id', 'refund_state', 'amount_refundable'])
-        Wizard = self.env['overseas.return.refund.wizard'].sudo(bookkeeper)
-        wizard = Wizard.create(Wizard.with_context(default_order_id=order.id).default_get(
-            ['order_id', 'currency_id', 'line_ids']))
+        action = as_bookkeeper.action_open_refund_wizard()
+        wizard = self.env['overseas.return.refund.wizard'].sudo(bookkeeper).browse(
+            action['res_id'])
         refund = self.env['account.invoice'].browse(wizard.action_create_refund()['res_id'])
         refund.sudo(bookkeeper).action_invoice_open()
         self.assertEqual(order.refund_state, 'refunded')
@@ -248,11 +252,10 @@ class TestRefund(ReturnsCase):
     def test_wizard_lets_the_accountant_adjust(self):
         invoice = self._invoice([(self.earbuds, 2.0, 100.0, 10.0, self.tax_15)])
         order = self._returned(invoice, [(self.earbuds, 2.0, self.reason_changed_mind)])
-        Wizard = self.env['overseas.return.refund.wizard'].sudo(self.accountant)
-        wizard = Wizard.create(dict(
-            Wizard.with_context(default_order_id=order.id).default_get(
-                ['order_id', 'currency_id', 'line_ids']),
-            goodwill_amount=5.0, missing_parts_amount=10.0))
+        action = order.sudo(self.accountant).action_open_refund_wizard()
+        wizard = self.env['overseas.return.refund.wizard'].sudo(self.accountant).browse(
+            action['res_id'])
+        wizard.write({'goodwill_amount': 5.0, 'missing_parts_amount': 10.0})
         self.assertAlmostEqual(wizard.amount_total, 169.95 + 5.0 - 10.0)
         fee_line = wizard.line_ids.filtered(lambda l: l.return_deduction_type == 'restocking_fee')
         fee_line.price_unit = -10.0

@@ -114,7 +114,7 @@ class OverseasReturnMatch(models.TransientModel):
                 (0, 0, vals) for vals in order._prepare_lines_from_sale(
                     sale, exclude_orders=order)]})
             return lines.browse()
-        claimed = lines._claimed_qty_by_sale_line(sale.order_line, exclude_orders=order)
+        returnable = lines._returnable_qty_by_sale_line(sale.order_line, exclude_orders=order)
         unlinked = lines.browse()
         for line in lines.filtered(lambda l: not l.sale_line_id):
             candidates = sale.order_line.filtered(
@@ -124,11 +124,10 @@ class OverseasReturnMatch(models.TransientModel):
                 continue
             # the first sale line with enough left, else the first of the product
             sale_line = next((candidate for candidate in candidates if float_compare(
-                candidate.qty_delivered - claimed.get(candidate.id, 0.0),
-                line.product_qty,
+                returnable[candidate.id], line.product_qty,
                 precision_rounding=candidate.product_uom.rounding) >= 0),
                 candidates[0])
-            claimed[sale_line.id] = claimed.get(sale_line.id, 0.0) + line.product_qty
+            returnable[sale_line.id] -= line.product_qty
             line.write({'sale_line_id': sale_line.id,
                         'price_unit': sale_line.price_reduce})
         return unlinked

@@ -18,16 +18,17 @@ class OverseasReturnRefundWizard(models.TransientModel):
     amount_total = fields.Monetary(compute='_compute_amount_total', string='Refund Total')
 
     @api.model
-    def default_get(self, fields_list):
-        values = super(OverseasReturnRefundWizard, self).default_get(fields_list)
-        order = self.env['overseas.return.order'].browse(values.get('order_id'))
-        if order:
-            order._ensure_can_refund()
-            values['currency_id'] = order._refund_currency().id
-            values['line_ids'] = [
-                (0, 0, self.env['overseas.return.refund.wizard.line']._from_proposal(vals))
-                for vals in order._refund_proposal(include_drafts=True)]
-        return values
+    def _create_for_order(self, order):
+        """A saved wizard holding the proposal of ``order``: what the accountant removes
+        or changes is then written on saved lines, never proposed again behind them."""
+        order._ensure_can_refund()
+        Line = self.env['overseas.return.refund.wizard.line']
+        return self.create({
+            'order_id': order.id,
+            'currency_id': order._refund_currency().id,
+            'line_ids': [(0, 0, Line._from_proposal(vals))
+                         for vals in order._refund_proposal(include_drafts=True)],
+        })
 
     @api.depends('line_ids.price_unit', 'line_ids.quantity', 'line_ids.discount',
                  'missing_parts_amount', 'goodwill_amount')
@@ -51,6 +52,7 @@ class OverseasReturnRefundWizard(models.TransientModel):
     def action_create_refund(self):
         self.ensure_one()
         refund = self.order_id._create_refund_invoice(self._proposal())
+        self.line_ids.unlink()  # a second click creates nothing twice
         action = self.env.ref('account.action_invoice_tree1').read()[0]
         action.update(views=[(self.env.ref('account.invoice_form').id, 'form')],
                       view_mode='form', res_id=refund.id)
@@ -63,9 +65,12 @@ class OverseasReturnRefundWizardLine(models.TransientModel):
 
     wizard_id = fields.Many2one('overseas.return.refund.wizard', required=True,
                                 ondelete='cascade')
-    return_line_id = fields.Many2one('overseas.return.line', readonly=True)
-    return_deduction_type = fields.Selection(DEDUCTION_TYPES, string='Deduction',
-                                             readonly=True)
+    # not readonly in the model: the web client does not send readonly fields, and the
+    # credit note lines must keep their return line and deduction (views show them
+    # read-only with force_save)
+    return_line_id = fields.Many2one('overseas.return.line')
+    return_deduction_type = fields.Selection(DEDUCTION_TYPES, string='Deduction')
+    sale_line_ids = fields.Many2many('sale.order.line', string='Sale Lines')
     product_id = fields.Many2one('product.product', required=True)
     name = fields.Char(string='Description', required=True)
     quantity = fields.Float(required=True)
@@ -79,6 +84,7 @@ class OverseasReturnRefundWizardLine(models.TransientModel):
     def _from_proposal(self, vals):
         values = dict(vals)
         values['tax_ids'] = [(6, 0, vals['tax_ids'])]
+        values['sale_line_ids'] = [(6, 0, vals.get('sale_line_ids') or [])]
         return values
 
     def _to_proposal(self):
@@ -89,4 +95,5 @@ class OverseasReturnRefundWizardLine(models.TransientModel):
             'quantity': self.quantity, 'price_unit': self.price_unit,
             'discount': self.discount, 'tax_ids': self.tax_ids.ids,
             'account_id': self.account_id.id, 'uom_id': self.uom_id.id,
+            'sale_line_ids': self.sale_line_ids.ids,
         }

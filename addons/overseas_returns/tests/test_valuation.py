@@ -1,0 +1,123 @@
+"""Stock value and journal entries of a return and of each disposition, under real-time
+valuation with FIFO and average cost: returned units come back at the cost they left
+with, restocked and sent-home units stay in stock value, scrapped and donated units
+leave it to the scrap location's and the donation location's accounts."""
+from .common import ReturnsCase
+
+
+class TestValuation(ReturnsCase):
+
+    @classmethod
+    def setUpClass(cls):
+        super(TestValuation, cls).setUpClass()
+        Account = cls.env['account.account']
+        assets = cls.env.ref('account.data_account_type_current_assets')
+        expenses = cls.env.ref('account.data_account_type_expenses')
+
+        def account(code, name, kind):
+            return Account.create({'code': code, 'name': name, 'user_type_id': kind.id,
+                                   'reconcile': kind == assets})
+        cls.acc_valuation = account('ORT1401', 'Stock Valuation', assets)
+        cls.acc_input = account('ORT1402', 'Stock Input', assets)
+        cls.acc_output = account('ORT1403', 'Stock Output', assets)
+        cls.acc_scrap = account('ORT6401', 'Scrap Loss', expenses)
+        cls.acc_donation = account('ORT6402', 'Donations', expenses)
+        cls.stock_journal = cls.env['account.journal'].create({
+            'name': 'Stock Valuation', 'code': 'ORTSV', 'type': 'general'})
+        cls.supplier_location = cls.env.ref('stock.stock_location_suppliers')
+        cls.env.ref('stock.stock_location_scrapped').valuation_in_account_id = cls.acc_scrap
+        cls.warehouse.return_donation_location_id.valuation_in_account_id = cls.acc_donation
+
+    def _product(self, cost_method):
+        category = self.env['product.category'].create({
+            'name': 'Real-time %s' % cost_method,
+            'property_cost_method': cost_method,
+            'property_valuation': 'real_time',
+            'property_stock_valuation_account_id': self.acc_valuation.id,
+            'property_stock_account_input_categ_id': self.acc_input.id,
+            'property_stock_account_output_categ_id': self.acc_output.id,
+            'property_stock_journal': self.stock_journal.id,
+        })
+        return self.env['product.product'].create({
+            'name': 'Valued %s' % cost_method, 'type': 'product', 'categ_id': category.id,
+            'list_price': 50.0, 'invoice_policy': 'delivery'})
+
+    def _buy(self, product, qty, price):
+        move = self.env['stock.move'].create({
+            'name': 'purchase', 'product_id': product.id, 'product_uom': product.uom_id.id,
+            'product_uom_qty': qty, 'price_unit': price,
+            'location_id': self.supplier_location.id, 'location_dest_id': self.stock_location.id})
+        move._action_confirm()
+        move._action_assign()
+        move.move_line_ids.qty_done = qty
+        move._action_done()
+        return move
+
+    def _sell(self, product, qty):
+        sale = self.env['sale.order'].create({
+            'partner_id': self.customer.id, 'warehouse_id': self.warehouse.id,
+            'order_line': [(0, 0, {'product_id': product.id, 'product_uom_qty': qty,
+                                   'price_unit': 50.0})]})
+        sale.action_confirm()
+        delivery = sale.picking_ids
+        delivery.move_lines.move_line_ids.qty_done = qty
+        delivery.action_done()
+        return sale, delivery
+
+    def _return_inspected(self, sale, disposition):
+        order = self.env['overseas.return.order'].create_from_sale_order(sale)
+        order.line_ids.write({'product_qty': 1.0, 'reason_id': self.reason_defect.id})
+        order.action_approve()
+        order.action_receive()
+        self._inspect(order.line_ids, 'B')
+        order.line_ids.disposition = disposition
+        return order
+
+    def balance(self, account):
+        lines = self.env['account.move.line'].search([('account_id', '=', account.id)])
+        return sum(lines.mapped('debit')) - sum(lines.mapped('credit'))
+
+    def _check_returns_and_dispositions(self, product, cost_left):
+        """Four units sold at cost_left each come back one by one; each disposition."""
+        sale, delivery = self._sell(product, 4.0)
+        self.assertAlmostEqual(-delivery.move_lines.value, 4 * cost_left)
+        valuation_after_sale = self.balance(self.acc_valuation)
+        orders = {disposition: self._return_inspected(sale, disposition)
+                  for disposition in ('restock', 'return_to_origin', 'scrap', 'donate')}
+        receipt_moves = self.env['stock.move'].browse()
+        for order in orders.values():
+            receipt_moves |= order.line_ids.move_ids
+        for move in receipt_moves:
+            self.assertEqual(move.origin_returned_move_id, delivery.move_lines)
+            self.assertAlmostEqual(move.value, cost_left, msg='back at the cost it left with')
+        self.assertAlmostEqual(self.balance(self.acc_valuation),
+                               valuation_after_sale + 4 * cost_left)
+        self.assertAlmostEqual(self.balance(self.acc_output), 0.0,
+                               msg="the returns take back what the sale put out")
+
+        def dispose(disposition):
+            before = self.balance(self.acc_valuation)
+            orders[disposition].line_ids.action_dispose()
+            return self.balance(self.acc_valuation) - before
+
+        self.assertAlmostEqual(dispose('restock'), 0.0, msg='restock: still stock value')
+        self.assertAlmostEqual(dispose('return_to_origin'), 0.0,
+                               msg='sent home: goods in transit, still stock value')
+        self.assertAlmostEqual(dispose('scrap'), -cost_left)
+        self.assertAlmostEqual(self.balance(self.acc_scrap), cost_left)
+        self.assertAlmostEqual(dispose('donate'), -cost_left)
+        self.assertAlmostEqual(self.balance(self.acc_donation), cost_left)
+        self.assertEqual(sale.order_line.qty_delivered, 0.0)
+
+    def test_fifo_return_comes_back_at_the_cost_it_left_with(self):
+        product = self._product('fifo')
+        self._buy(product, 4.0, 10.0)
+        self._buy(product, 5.0, 20.0)
+        self._check_returns_and_dispositions(product, 10.0)
+
+    def test_average_cost_return_comes_back_at_the_cost_it_left_with(self):
+        product = self._product('average')
+        self._buy(product, 4.0, 10.0)
+        self._check_returns_and_dispositions(product, 10.0)
+        # units bought later at another price do not change what came back
+        self.assertAlmostEqual(product.standard_price, 10.0)
