@@ -79,3 +79,29 @@ class TestFromSale(ReturnsCase):
         action = self.sale.action_create_overseas_return()
         self.assertEqual(self.sale.overseas_return_count, 1)
         self.assertTrue(action['res_id'])
+
+    def test_received_return_is_an_odoo_return_of_the_delivery(self):
+        """1 of 3 delivered units received: the sale line, the receipt move and Odoo's
+        own Return wizard all see the return."""
+        sale, delivery = self._create_delivered_sale([(self.earbuds, 3.0, 39.0)],
+                                                     '113-0000000-0000303')
+        sale_line = sale.order_line
+        self.assertEqual(sale_line.qty_delivered, 3.0)
+        order = self._create_order(sale_order_id=sale.id, line_ids=[(0, 0, {
+            'product_id': self.earbuds.id, 'product_qty': 1.0,
+            'reason_id': self.reason_defect.id, 'sale_line_id': sale_line.id})])
+        order.sudo(self.manager).action_approve()
+        order.sudo(self.manager).action_receive()
+        self.assertEqual(self.qty_at(self.earbuds, self.return_location), 1.0)
+        self.assertEqual(sale_line.qty_delivered, 2.0)
+        receipt = order.line_ids.move_ids
+        self.assertEqual(receipt.state, 'done')
+        self.assertEqual(receipt.origin_returned_move_id, delivery.move_lines)
+        self.assertTrue(receipt.to_refund)
+        self.assertEqual(receipt.sale_line_id, sale_line)
+        wizard = self.env['stock.return.picking'].with_context(
+            active_id=delivery.id, active_ids=delivery.ids).default_get(
+                ['product_return_moves', 'picking_id', 'location_id'])
+        proposed = {vals['product_id']: vals['quantity']
+                    for _command, _id, vals in wizard['product_return_moves']}
+        self.assertEqual(proposed, {self.earbuds.id: 2.0})
