@@ -61,6 +61,7 @@ def generate(env, n_lines, company, warehouse, partner, products, channels):
         'channels': channels.ids, 'out_type': warehouse.out_type_id.id,
         'stock': warehouse.lot_stock_id.id,
         'customers': env.ref('stock.stock_location_customers').id,
+        'returns': warehouse.return_location_id.id,
         'uom': products[0].uom_id.id,
         'reasons': env['overseas.return.reason'].search([]).ids,
         'grades': env['overseas.return.grade'].search([]).ids,
@@ -127,7 +128,7 @@ def generate(env, n_lines, company, warehouse, partner, products, channels):
             order_id, sequence, state, company_id, warehouse_id, partner_id, product_id,
             product_qty, qty_received, price_unit, price_subtotal, reason_id,
             reason_category_id, fault_party, grade_id, disposition, date_disposed,
-            rework_state, delivery_move_id)
+            rework_state)
         SELECT r.id, 10,
                CASE r.state WHEN 'done' THEN 'disposed' WHEN 'inspected' THEN 'inspected'
                             WHEN 'received' THEN 'received' ELSE 'draft' END,
@@ -143,8 +144,7 @@ def generate(env, n_lines, company, warehouse, partner, products, channels):
                                 'donate', 'scrap'])[1 + x.k %% 6] END,
                CASE WHEN r.state = 'done'
                     THEN r.date_received + (x.k %% 240) * interval '1 hour' END,
-               CASE WHEN r.state = 'done' AND x.k %% 6 = 2 THEN 'done' END,
-               m.move_id
+               CASE WHEN r.state = 'done' AND x.k %% 6 = 2 THEN 'done' END
           FROM bench_return r
           JOIN LATERAL (
             SELECT row_number() OVER (ORDER BY sm.id) AS k, sm.product_id, sm.id AS move_id
@@ -153,6 +153,26 @@ def generate(env, n_lines, company, warehouse, partner, products, channels):
           JOIN overseas_return_reason rs
             ON rs.id = (%(reasons)s::integer[])[1 + (x.k * 7 + r.n) %% array_length(%(reasons)s::integer[], 1)]
          WHERE (r.n - 1) * %(per_order)s + m.k <= %(lines)s
+    """, params)
+    # the receipt of every received line: an Odoo return of its delivery move (the
+    # k-th line of a return came from the k-th move of its delivery)
+    cr.execute("""
+        INSERT INTO stock_move (name, date, date_expected, company_id, product_id,
+                                product_uom_qty, product_qty, product_uom, location_id,
+                                location_dest_id, procure_method, state, warehouse_id,
+                                return_line_id, origin_returned_move_id, to_refund)
+        SELECT 'bench return', r.date_received, r.date_received, %(company)s,
+               l.product_id, l.qty_received, l.qty_received, %(uom)s, %(customers)s,
+               %(returns)s, 'make_to_stock', 'done', %(warehouse)s, l.id, m.move_id, TRUE
+          FROM (SELECT l.id, l.order_id, l.product_id, l.qty_received,
+                       row_number() OVER (PARTITION BY l.order_id ORDER BY l.id) AS k
+                  FROM overseas_return_line l
+                  JOIN bench_return r ON r.id = l.order_id) l
+          JOIN bench_return r ON r.id = l.order_id
+          JOIN LATERAL (
+            SELECT row_number() OVER (ORDER BY sm.id) AS k, sm.id AS move_id
+              FROM stock_move sm WHERE sm.picking_id = r.delivery_id) m ON m.k = l.k
+         WHERE l.qty_received > 0
     """, params)
     # what autovacuum does after a bulk load
     cr.execute('ANALYZE stock_picking; ANALYZE stock_move; ANALYZE stock_location; '

@@ -26,6 +26,7 @@
         'views/overseas_return_line_views.xml',
         'views/overseas_returns_config_views.xml',
         'views/stock_warehouse_views.xml',
+        'views/sale_order_views.xml',
         'views/overseas_returns_menus.xml',
         'views/overseas_return_reason_views.xml',
         'views/overseas_return_refund_views.xml',

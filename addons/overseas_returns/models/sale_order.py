@@ -7,6 +7,11 @@ class SaleOrder(models.Model):
     overseas_return_ids = fields.One2many('overseas.return.order', 'sale_order_id',
                                           string='Customer Returns')
     overseas_return_count = fields.Integer(compute='_compute_overseas_return_count')
+    channel_id = fields.Many2one(
+        'overseas.return.channel', string='Sales Channel', index=True,
+        track_visibility='onchange',
+        help='Marketplace or shop the order came from: returns of this sale take it, '
+             'and the return rate report groups deliveries by it.')
 
     def _compute_overseas_return_count(self):
         groups = self.env['overseas.return.order'].read_group(

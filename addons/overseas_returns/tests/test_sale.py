@@ -79,3 +79,51 @@ class TestFromSale(ReturnsCase):
         action = self.sale.action_create_overseas_return()
         self.assertEqual(self.sale.overseas_return_count, 1)
         self.assertTrue(action['res_id'])
+
+    def test_received_return_is_an_odoo_return_of_the_delivery(self):
+        """1 of 3 delivered units received: the sale line, the receipt move and Odoo's
+        own Return wizard see it as they see a return made with that wizard."""
+        sale, delivery = self._create_delivered_sale([(self.earbuds, 3.0, 39.0)],
+                                                     '113-0000000-0000303')
+        sale_line = sale.order_line
+        self.assertEqual(sale_line.qty_delivered, 3.0)
+        order = self._create_order(sale_order_id=sale.id, line_ids=[(0, 0, {
+            'product_id': self.earbuds.id, 'product_qty': 1.0,
+            'reason_id': self.reason_defect.id, 'sale_line_id': sale_line.id})])
+        order.sudo(self.manager).action_approve()
+        order.sudo(self.manager).action_receive()
+        self.assertEqual(self.qty_at(self.earbuds, self.return_location), 1.0)
+        self.assertEqual(sale_line.qty_delivered, 2.0)
+        receipt = order.line_ids.move_ids
+        self.assertEqual(receipt.state, 'done')
+        self.assertEqual(receipt.origin_returned_move_id, delivery.move_lines)
+        self.assertTrue(receipt.to_refund)
+        self.assertEqual(receipt.sale_line_id, sale_line)
+        # the chain Odoo's Return wizard reads to subtract what already came back
+        self.assertEqual(delivery.move_lines.move_dest_ids, receipt)
+        self.assertEqual(delivery.move_lines.returned_move_ids, receipt)
+
+        # the same return of 1 of 3 units made with Odoo's own wizard, for comparison
+        native_sale, native_delivery = self._create_delivered_sale(
+            [(self.earbuds, 3.0, 39.0)], '113-0000000-0000304')
+        wizard = self.env['stock.return.picking'].with_context(
+            active_id=native_delivery.id, active_ids=native_delivery.ids).create({})
+        wizard.product_return_moves.write({'quantity': 1.0, 'to_refund': True})
+        native_return = self.env['stock.picking'].browse(wizard._create_returns()[0])
+        native_return.move_line_ids.qty_done = 1.0
+        native_return.action_done()
+        self.assertEqual(native_sale.order_line.qty_delivered, 2.0)
+
+        def proposed(picking):
+            values = self.env['stock.return.picking'].with_context(
+                active_id=picking.id, active_ids=picking.ids).default_get(
+                    ['product_return_moves', 'move_dest_exists'])
+            self.assertTrue(values['move_dest_exists'])
+            return {vals['product_id']: vals['quantity']
+                    for _command, _id, vals in values['product_return_moves']}
+
+        # Odoo 11's wizard subtracts the reserved quantity of the returns' move lines,
+        # which stock.move.line._action_done resets to 0: once a return is validated
+        # (Odoo's or ours) it proposes the whole delivery again. Ours matches Odoo's.
+        self.assertEqual(proposed(delivery), proposed(native_delivery))
+        self.assertEqual(proposed(native_delivery), {self.earbuds.id: 3.0})

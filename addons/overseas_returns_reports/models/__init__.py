@@ -1,3 +1,2 @@
 from . import overseas_return_kpi
-from . import overseas_return_line
 from . import overseas_return_product_alert

@@ -7,11 +7,12 @@ class OverseasReturnRateReport(models.Model):
     """Units delivered out of a warehouse against units returned from those deliveries.
 
     Rows are per product, channel, warehouse and delivery day; returned units count in
-    the cohort of the delivery they came from (not on the day they came back).  A return
-    line is linked to its delivery through its order's original delivery (same product),
-    or else through its sale line's delivery moves; the first (lowest id) such done
-    move wins (stored on the line as delivery_move_id).
-    Returns that cannot be linked to a delivery are left out of the rate.
+    the cohort of the delivery they came from (not on the day they came back).  A
+    return line is linked to its delivery by Odoo's own return link: its done receipt
+    moves' origin_returned_move_id (set when the goods are received).  The channel is
+    the delivery's sale order's, for delivered and returned units alike.
+    Returns without that link (no delivery found, not received, returnless) are left
+    out of the rate.
     """
 
     _name = 'overseas.return.rate.report'
@@ -28,7 +29,7 @@ class OverseasReturnRateReport(models.Model):
                                readonly=True)
     channel_id = fields.Many2one(
         'overseas.return.channel', string='Sales Channel', readonly=True,
-        help='Deliveries carry no channel yet: only returned units have one.')
+        help="The sales channel of the sale order the goods were delivered for.")
     warehouse_id = fields.Many2one('stock.warehouse', string='Warehouse', readonly=True)
     company_id = fields.Many2one('res.company', string='Company', readonly=True)
     qty_delivered = fields.Float(string='Delivered Qty', readonly=True)
@@ -47,7 +48,8 @@ class OverseasReturnRateReport(models.Model):
             SELECT sm.id AS move_id, sm.picking_id AS picking_id,
                    sm.sale_line_id AS sale_line_id, sm.product_id AS product_id,
                    sm.product_qty AS product_qty, sm.date AS date,
-                   sm.company_id AS company_id, wl.warehouse_id AS warehouse_id
+                   sm.company_id AS company_id, wl.warehouse_id AS warehouse_id,
+                   %(channel)s AS channel_id
               FROM stock_move sm
               JOIN (
                 SELECT loc.id AS location_id, w.id AS warehouse_id
@@ -59,39 +61,59 @@ class OverseasReturnRateReport(models.Model):
                 OFFSET 0  -- a small map, computed once rather than per move
               ) wl ON wl.location_id = sm.location_id
               JOIN stock_location dst ON dst.id = sm.location_dest_id
+              LEFT JOIN sale_order_line sol ON sol.id = sm.sale_line_id
+              LEFT JOIN sale_order so ON so.id = sol.order_id
              WHERE sm.state = 'done' AND dst.usage = 'customer'
-        """
+               AND sm.origin_returned_move_id IS NULL
+        """ % {'channel': self._delivered_channel()}
 
     @api.model
     def _delivered_channel(self):
-        """SQL giving the channel of a delivery move (alias dm); none is known yet."""
-        return 'NULL::integer'
+        """SQL giving the channel of a delivery move: its sale order's (alias so)."""
+        return 'so.channel_id'
 
     @api.model
     def _select_delivered(self):
         return """
             SELECT dm.move_id * 2 AS sid, dm.date AS date, dm.product_id AS product_id,
-                   %(channel)s AS channel_id, dm.warehouse_id AS warehouse_id,
+                   dm.channel_id AS channel_id, dm.warehouse_id AS warehouse_id,
                    dm.company_id AS company_id, dm.product_qty AS qty_delivered,
                    0.0 AS qty_returned, 0.0 AS qty_returned_controllable
               FROM (%(moves)s) dm
-        """ % {'channel': self._delivered_channel(), 'moves': self._delivery_moves()}
+        """ % {'moves': self._delivery_moves()}
+
+    @api.model
+    def _returned_moves(self):
+        """Done receipts of return lines that Odoo links to the delivery they return
+        (origin_returned_move_id), from a customer location: one row per receipt move,
+        so a receipt finished in a backorder counts once per part."""
+        return """
+            SELECT rm.id AS move_id, rm.return_line_id AS line_id,
+                   rm.origin_returned_move_id AS delivery_move_id,
+                   rm.product_qty AS product_qty
+              FROM stock_move rm
+              JOIN stock_location src ON src.id = rm.location_id
+             WHERE rm.state = 'done' AND rm.return_line_id IS NOT NULL
+               AND rm.origin_returned_move_id IS NOT NULL AND src.usage = 'customer'
+        """
 
     @api.model
     def _select_returned(self):
+        # sid: odd, from the receipt move; _cohort_line_ids maps it back to its line
         return """
-            SELECT l.id * 2 + 1 AS sid, dm.date AS date, dm.product_id AS product_id,
-                   o.channel_id AS channel_id, dm.warehouse_id AS warehouse_id,
+            SELECT rm.move_id * 2 + 1 AS sid, dm.date AS date, dm.product_id AS product_id,
+                   dm.channel_id AS channel_id, dm.warehouse_id AS warehouse_id,
                    dm.company_id AS company_id, 0.0 AS qty_delivered,
-                   l.product_qty AS qty_returned,
-                   CASE WHEN l.fault_party IN %(controllable)s THEN l.product_qty
+                   rm.product_qty AS qty_returned,
+                   CASE WHEN l.fault_party IN %(controllable)s THEN rm.product_qty
                         ELSE 0.0 END AS qty_returned_controllable
-              FROM overseas_return_line l
+              FROM (%(returned)s) rm
+              JOIN overseas_return_line l ON l.id = rm.line_id
               JOIN overseas_return_order o ON o.id = l.order_id
-              JOIN (%(moves)s) dm ON dm.move_id = l.delivery_move_id
+              JOIN (%(moves)s) dm ON dm.move_id = rm.delivery_move_id
              WHERE o.state NOT IN ('cancel', 'rejected')
         """ % {'controllable': str(CONTROLLABLE_FAULT_PARTIES),
-               'moves': self._delivery_moves()}
+               'returned': self._returned_moves(), 'moves': self._delivery_moves()}
 
     @api.model_cr
     def init(self):
@@ -128,7 +150,8 @@ class OverseasReturnRateReport(models.Model):
     def _cohort_line_ids(self, date_from, date_to, company_id, controllable=False):
         """Ids of the return lines counted in the cohorts delivered in the period."""
         query = """
-            SELECT (returned.sid - 1) / 2 FROM (%s) returned
+            SELECT DISTINCT rm.return_line_id FROM (%s) returned
+              JOIN stock_move rm ON rm.id = (returned.sid - 1) / 2
              WHERE returned.company_id = %%(company)s
                AND returned.date::date >= %%(date_from)s
                AND returned.date::date <= %%(date_to)s

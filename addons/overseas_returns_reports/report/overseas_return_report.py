@@ -53,8 +53,14 @@ class OverseasReturnReport(models.Model):
     categ_id = fields.Many2one('product.category', string='Product Category',
                                readonly=True)
     warehouse_id = fields.Many2one('stock.warehouse', string='Warehouse', readonly=True)
-    channel_id = fields.Many2one('overseas.return.channel', string='Sales Channel',
-                                 readonly=True)
+    channel_id = fields.Many2one(
+        'overseas.return.channel', string='Sales Channel', readonly=True,
+        help="The return's channel, else the channel of its sale order.")
+    delivery_move_id = fields.Many2one(
+        'stock.move', string='Original Delivery Move', readonly=True,
+        help='The delivery move the received goods are an Odoo return of.')
+    delivery_id = fields.Many2one('stock.picking', string='Original Delivery',
+                                  readonly=True)
     partner_id = fields.Many2one('res.partner', string='Customer', readonly=True)
     country_id = fields.Many2one('res.country', string='Customer Country', readonly=True)
     grade_id = fields.Many2one('overseas.return.grade', string='Grade', readonly=True)
@@ -107,7 +113,9 @@ class OverseasReturnReport(models.Model):
                 p.product_tmpl_id AS product_tmpl_id,
                 t.categ_id AS categ_id,
                 o.warehouse_id AS warehouse_id,
-                o.channel_id AS channel_id,
+                COALESCE(o.channel_id, so.channel_id) AS channel_id,
+                rl.move_id AS delivery_move_id,
+                dmv.picking_id AS delivery_id,
                 o.partner_id AS partner_id,
                 rp.country_id AS country_id,
                 l.grade_id AS grade_id,
@@ -155,6 +163,16 @@ class OverseasReturnReport(models.Model):
             JOIN product_product p ON p.id = l.product_id
             JOIN product_template t ON t.id = p.product_tmpl_id
             LEFT JOIN res_partner rp ON rp.id = o.partner_id
+            LEFT JOIN sale_order so ON so.id = o.sale_order_id
+            LEFT JOIN (
+                SELECT rm.return_line_id AS line_id,
+                       MIN(rm.origin_returned_move_id) AS move_id
+                  FROM stock_move rm
+                 WHERE rm.return_line_id IS NOT NULL AND rm.state = 'done'
+                   AND rm.origin_returned_move_id IS NOT NULL
+                 GROUP BY rm.return_line_id
+            ) rl ON rl.line_id = l.id
+            LEFT JOIN stock_move dmv ON dmv.id = rl.move_id
             LEFT JOIN (
                 SELECT ail.return_line_id AS return_line_id,
                        -SUM(ail.price_subtotal_signed) AS amount

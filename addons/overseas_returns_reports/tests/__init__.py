@@ -1,1 +1,2 @@
 from . import test_overseas_returns_reports
+from . import test_return_rate_channel
