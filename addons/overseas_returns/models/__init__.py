@@ -23,7 +23,6 @@ from . import account_invoice
 from . import account_invoice_line
 from . import overseas_return_refund_rule
 from . import overseas_return_deduction_type
-from . import overseas_return_order_demo
 from . import overseas_return_rule
 from . import res_company
 from . import stock_picking_exchange

@@ -1,7 +1,17 @@
 from odoo import _, api, fields, models
 
+# The return locations and operation types of a warehouse, in creation order.
+RETURN_LOCATION_FIELDS = ('return_location_id', 'return_rework_location_id',
+                          'return_donation_location_id', 'return_origin_location_id')
+RETURN_TYPE_FIELDS = ('return_type_id', 'return_disposition_type_id')
+
 
 class StockWarehouse(models.Model):
+    """Every warehouse has its return locations (children of its view location) and
+    its two return operation types, made and kept up to date through core's warehouse
+    hooks: creation (`create_sequences_and_picking_types`), rename
+    (`_update_name_and_code`) and archiving (`write` with `active`)."""
+
     _inherit = 'stock.warehouse'
 
     return_location_id = fields.Many2one(
@@ -24,70 +34,150 @@ class StockWarehouse(models.Model):
         'stock.picking.type', string='Return Dispositions Type',
         help='Internal operation type used to move inspected returns to their destination.')
 
-    @api.model
-    def create(self, vals):
-        warehouse = super(StockWarehouse, self).create(vals)
-        warehouse._ensure_return_setup()
-        return warehouse
+    # ------------------------------------------------------------------ core hooks
+    def create_sequences_and_picking_types(self):
+        """Core's creation hook, run for every new warehouse: add ours."""
+        warehouse_data = super(StockWarehouse, self).create_sequences_and_picking_types()
+        receipt_type = self.env['stock.picking.type'].browse(warehouse_data['in_type_id'])
+        warehouse_data.update(self._create_return_setup_values(receipt_type))
+        return warehouse_data
+
+    def _get_sequence_values(self):
+        values = super(StockWarehouse, self)._get_sequence_values()
+        values.update(self._get_return_sequence_values())
+        return values
+
+    def _update_name_and_code(self, new_name=False, new_code=False):
+        """Rename our sequences with the warehouse.
+
+        Core renames the view location (so our locations, its children, follow) and
+        names the operation types after the warehouse; the sequence values are computed
+        here from the new name and code, since core calls this before writing them.
+        """
+        res = super(StockWarehouse, self)._update_name_and_code(new_name, new_code)
+        for warehouse in self:
+            sequence_data = warehouse._get_return_sequence_values(new_name, new_code)
+            for field_name in RETURN_TYPE_FIELDS:
+                warehouse[field_name].sequence_id.sudo().write(sequence_data[field_name])
+        return res
 
     @api.multi
-    def _ensure_return_setup(self):
-        """Create whatever return location or operation type a warehouse lacks.
+    def write(self, vals):
+        res = super(StockWarehouse, self).write(vals)
+        if 'active' in vals:
+            self._set_return_setup_active(bool(vals['active']))
+        return res
 
-        Called on warehouse creation and, for warehouses that existed before the
-        add-on, from the install hook.
-        """
-        Location = self.env['stock.location'].sudo()
-        for warehouse in self:
-            values = {}
-            for field_name, loc_vals in warehouse._return_locations_values().items():
-                if not warehouse[field_name]:
-                    loc_vals.update(location_id=warehouse.view_location_id.id,
-                                    company_id=warehouse.company_id.id)
-                    values[field_name] = Location.create(loc_vals).id
-            if values:
-                warehouse.write(values)
-            warehouse._ensure_return_picking_types()
-
-    def _return_locations_values(self):
-        return {
+    # ------------------------------------------------------------------ our values
+    def _get_return_locations_values(self):
+        """Values of our locations, children of the view location like core's."""
+        self.ensure_one()
+        common = {'location_id': self.view_location_id.id,
+                  'company_id': self.company_id.id, 'active': self.active}
+        values = {
             'return_location_id': {'name': _('Returns Quarantine'), 'usage': 'internal'},
             'return_rework_location_id': {'name': _('Rework'), 'usage': 'internal'},
             'return_donation_location_id': {'name': _('Donation'), 'usage': 'inventory'},
-            'return_origin_location_id': {
-                'name': _('Return to Origin'), 'usage': 'transit'},
+            'return_origin_location_id': {'name': _('Return to Origin'),
+                                          'usage': 'transit'},
         }
+        for location_values in values.values():
+            location_values.update(common)
+        return values
 
-    def _ensure_return_picking_types(self):
+    def _get_return_sequence_values(self, name=False, code=False):
+        """Like core's `_get_sequence_values`, for our types; name and code default
+        to the warehouse's own."""
         self.ensure_one()
-        PickingType = self.env['stock.picking.type'].sudo()
-        Sequence = self.env['ir.sequence'].sudo()
-        values = {}
-        customers = self.env.ref('stock.stock_location_customers')
-        types = {
+        name = name or self.name
+        code = code or self.code
+        return {
             'return_type_id': {
-                'name': _('Customer Returns'), 'code': 'incoming', 'prefix': 'RET',
-                'default_location_src_id': customers.id,
-                'default_location_dest_id': self.return_location_id.id,
+                'name': '%s %s' % (name, _('Sequence customer returns')),
+                'prefix': '%s/RET/' % code, 'padding': 5,
+                'company_id': self.company_id.id,
             },
             'return_disposition_type_id': {
-                'name': _('Return Dispositions'), 'code': 'internal', 'prefix': 'RDP',
-                'default_location_src_id': self.return_location_id.id,
+                'name': '%s %s' % (name, _('Sequence return dispositions')),
+                'prefix': '%s/RDP/' % code, 'padding': 5,
+                'company_id': self.company_id.id,
+            },
+        }
+
+    def _get_return_picking_type_values(self, locations, receipt_type):
+        """Values of our operation types; `locations` maps our location fields to ids,
+        `receipt_type` is the warehouse's receipt type, whose colour they share."""
+        self.ensure_one()
+        common = {'warehouse_id': self.id, 'color': receipt_type.color,
+                  'sequence': receipt_type.sequence + 1, 'active': self.active,
+                  'use_create_lots': False, 'use_existing_lots': True}
+        values = {
+            'return_type_id': {
+                'name': _('Customer Returns'), 'code': 'incoming',
+                'default_location_src_id': self.env.ref('stock.stock_location_customers').id,
+                'default_location_dest_id': locations['return_location_id'],
+            },
+            'return_disposition_type_id': {
+                'name': _('Return Dispositions'), 'code': 'internal',
+                'default_location_src_id': locations['return_location_id'],
                 'default_location_dest_id': self.lot_stock_id.id,
             },
         }
-        for field_name, type_vals in types.items():
-            if self[field_name]:
-                continue
-            prefix = type_vals.pop('prefix')
-            sequence = Sequence.create({
-                'name': '%s %s' % (self.name, type_vals['name']),
-                'prefix': '%s/%s/' % (self.code, prefix), 'padding': 5,
-                'company_id': self.company_id.id,
-            })
-            type_vals.update(warehouse_id=self.id, sequence_id=sequence.id,
-                             color=self.in_type_id.color, use_create_lots=False,
-                             use_existing_lots=True, sequence=self.in_type_id.sequence + 1)
-            values[field_name] = PickingType.create(type_vals).id
-        if values:
-            self.write(values)
+        for type_values in values.values():
+            type_values.update(common)
+        return values
+
+    def _create_return_setup_values(self, receipt_type=None):
+        """Create the return locations, sequences and operation types this warehouse
+        lacks; return the warehouse values that link them (for core's creation hook,
+        which writes them, or for `_create_missing_return_setup`)."""
+        self.ensure_one()
+        receipt_type = receipt_type or self.in_type_id
+        Location = self.env['stock.location'].sudo().with_context(active_test=False)
+        result = {}
+        for field_name, values in self._get_return_locations_values().items():
+            if not self[field_name]:
+                result[field_name] = Location.create(values).id
+        locations = {field_name: result.get(field_name) or self[field_name].id
+                     for field_name in RETURN_LOCATION_FIELDS}
+        missing_types = [field_name for field_name in RETURN_TYPE_FIELDS
+                         if not self[field_name]]
+        if missing_types:
+            sequence_data = self._get_return_sequence_values()
+            type_data = self._get_return_picking_type_values(locations, receipt_type)
+            for field_name in missing_types:
+                sequence = self.env['ir.sequence'].sudo().create(sequence_data[field_name])
+                type_data[field_name]['sequence_id'] = sequence.id
+                result[field_name] = self.env['stock.picking.type'].sudo().create(
+                    type_data[field_name]).id
+        return result
+
+    @api.multi
+    def _create_missing_return_setup(self):
+        """Give warehouses that existed before the add-on (or lost one of them) their
+        return locations and operation types, the way a new warehouse gets them."""
+        for warehouse in self:
+            values = warehouse._create_return_setup_values()
+            if values:
+                warehouse.write(values)
+        return True
+
+    @api.multi
+    def _ensure_return_setup(self):
+        """Kept for the callers that check a warehouse before using it."""
+        return self._create_missing_return_setup()
+
+    def _set_return_setup_active(self, active):
+        """Our locations and operation types are archived and restored with their
+        warehouse."""
+        records = self.with_context(active_test=False)
+        locations = self.env['stock.location']
+        types = self.env['stock.picking.type']
+        for field_name in RETURN_LOCATION_FIELDS:
+            locations |= records.mapped(field_name)
+        for field_name in RETURN_TYPE_FIELDS:
+            types |= records.mapped(field_name)
+        locations.filtered(lambda location: location.active != active).sudo().write(
+            {'active': active})
+        types.filtered(lambda picking_type: picking_type.active != active).sudo().write(
+            {'active': active})
