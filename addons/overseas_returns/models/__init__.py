@@ -25,8 +25,6 @@ from . import overseas_return_refund_rule
 from . import overseas_return_deduction_type
 from . import overseas_return_rule
 from . import res_company
-from . import stock_picking_exchange
-from . import sale_order_exchange
 from . import overseas_return_scanner
 from . import overseas_return_scanner_inspection
 from . import stock_picking_type

@@ -12,6 +12,9 @@ class SaleOrder(models.Model):
         track_visibility='onchange',
         help='Marketplace or shop the order came from: returns of this sale take it, '
              'and the return rate report groups deliveries by it.')
+    exchange_return_id = fields.Many2one(
+        'overseas.return.order', string='Exchange for Return', index=True, readonly=True,
+        copy=False, help='The customer return whose goods this order replaces.')
 
     def _compute_overseas_return_count(self):
         groups = self.env['overseas.return.order'].read_group(

@@ -6,6 +6,9 @@ class StockPicking(models.Model):
 
     return_order_id = fields.Many2one('overseas.return.order', string='Customer Return',
                                       index=True, readonly=True, copy=False)
+    exchange_return_id = fields.Many2one(
+        'overseas.return.order', string='Exchange for Return', index=True, readonly=True,
+        copy=False, help='The customer return this delivery replaces goods for.')
 
     def action_create_overseas_return(self):
         """Start a customer return from this done delivery."""

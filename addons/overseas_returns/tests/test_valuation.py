@@ -77,10 +77,16 @@ class TestValuation(ReturnsCase):
         lines = self.env['account.move.line'].search([('account_id', '=', account.id)])
         return sum(lines.mapped('debit')) - sum(lines.mapped('credit'))
 
-    def _check_returns_and_dispositions(self, product, cost_left):
-        """Four units sold at cost_left each come back one by one; each disposition."""
+    def _check_returns_and_dispositions(self, product, cost_left, cost_out, after_sale=None):
+        """Four units sold at cost_left each come back one by one; each disposition.
+
+        A unit leaving stock value (scrap, donation) is valued by the costing method
+        at cost_out: FIFO takes the company's oldest layer, average cost the average.
+        """
         sale, delivery = self._sell(product, 4.0)
         self.assertAlmostEqual(-delivery.move_lines.value, 4 * cost_left)
+        if after_sale:
+            after_sale()
         valuation_after_sale = self.balance(self.acc_valuation)
         orders = {disposition: self._return_inspected(sale, disposition)
                   for disposition in ('restock', 'return_to_origin', 'scrap', 'donate')}
@@ -103,21 +109,24 @@ class TestValuation(ReturnsCase):
         self.assertAlmostEqual(dispose('restock'), 0.0, msg='restock: still stock value')
         self.assertAlmostEqual(dispose('return_to_origin'), 0.0,
                                msg='sent home: goods in transit, still stock value')
-        self.assertAlmostEqual(dispose('scrap'), -cost_left)
-        self.assertAlmostEqual(self.balance(self.acc_scrap), cost_left)
-        self.assertAlmostEqual(dispose('donate'), -cost_left)
-        self.assertAlmostEqual(self.balance(self.acc_donation), cost_left)
+        self.assertAlmostEqual(dispose('scrap'), -cost_out)
+        self.assertAlmostEqual(self.balance(self.acc_scrap), cost_out)
+        self.assertAlmostEqual(dispose('donate'), -cost_out)
+        self.assertAlmostEqual(self.balance(self.acc_donation), cost_out)
         self.assertEqual(sale.order_line.qty_delivered, 0.0)
 
     def test_fifo_return_comes_back_at_the_cost_it_left_with(self):
         product = self._product('fifo')
         self._buy(product, 4.0, 10.0)
         self._buy(product, 5.0, 20.0)
-        self._check_returns_and_dispositions(product, 10.0)
+        # the returns come back at 10; what leaves next is the oldest layer left (20)
+        self._check_returns_and_dispositions(product, 10.0, 20.0)
 
     def test_average_cost_return_comes_back_at_the_cost_it_left_with(self):
         product = self._product('average')
         self._buy(product, 4.0, 10.0)
-        self._check_returns_and_dispositions(product, 10.0)
-        # units bought later at another price do not change what came back
-        self.assertAlmostEqual(product.standard_price, 10.0)
+        # they left at 10; 4 more bought at 16 since: they still come back at 10, and
+        # the average of the 8 units is then 13
+        self._check_returns_and_dispositions(
+            product, 10.0, 13.0, after_sale=lambda: self._buy(product, 4.0, 16.0))
+        self.assertAlmostEqual(product.standard_price, 13.0)
