@@ -30,4 +30,5 @@ from . import sale_order_exchange
 from . import overseas_return_order_exchange
 from . import overseas_return_scanner
 from . import overseas_return_scanner_inspection
+from . import overseas_return_scan_log
 from . import stock_picking_type
