@@ -3,7 +3,8 @@
 
 N approved returns of L lines (1 unit each) are set up first (not timed). Then each
 return goes through the screen exactly as the web client drives it: every scan is one
-onchange of the unsaved scanner (one request: committed, cache cleared):
+scan() call on the saved scanner, then the form's reload (a read of the scanner and of
+the rows of its lists), each request committed with a cleared cache:
   parcel    the return number
   count     each product's internal reference (qty_received + 1)
   validate  the VALIDATE command (the receipt transfer)
@@ -51,8 +52,40 @@ def create_returns(env, wh, product_ids, partner_ids, n_returns, n_lines):
     return orders.ids
 
 
+# what the scanner form shows, read again after every scan: field -> its list's columns
+SCREEN_FIELDS = ['message', 'message_type', 'scan_count', 'warehouse_id', 'order_id',
+                 'order_state', 'partner_id', 'line_id', 'inspection_id',
+                 'inspection_grade_id', 'inspection_fault_party', 'pending_disposition',
+                 'allow_extra', 'candidate_order_ids', 'check_ids', 'line_ids',
+                 'recent_log_ids']
+SCREEN_LISTS = {
+    'candidate_order_ids': ['name', 'partner_id', 'tracking_ref', 'origin_ref',
+                            'warehouse_id', 'state'],
+    'check_ids': ['name', 'result'],
+    'line_ids': ['product_id', 'lpn', 'product_qty', 'qty_received', 'grade_id',
+                 'disposition', 'state'],
+    'recent_log_ids': ['date', 'user_id', 'code', 'message', 'result'],
+}
+
+
+class Screen(object):
+    """The scanner form: scan() over RPC, then a reload of what it shows."""
+
+    def __init__(self, scanner):
+        self.scanner = scanner
+
+    def scan(self, code):
+        scanner = self.scanner.browse(self.scanner.id)
+        result = scanner.scan(code)
+        commit(scanner.env)
+        values = scanner.read(SCREEN_FIELDS)[0]
+        for name, columns in SCREEN_LISTS.items():
+            comodel = scanner._fields[name].comodel_name
+            scanner.env[comodel].browse(values[name]).read(columns)
+        return result
+
+
 def run(env, wh, order_ids):
-    from odoo.addons.overseas_returns.tests.test_scanner import ScreenScanner
     timer = Timer(env.cr)
     counts = collections.Counter()
     refused = []
@@ -65,12 +98,13 @@ def run(env, wh, order_ids):
         if result['message_type'] == 'danger':
             refused.append((code, result['message']))
 
-    Scanner = env['overseas.return.scanner'].with_context(default_warehouse_id=wh.id)
+    scanner = env['overseas.return.scanner']._session_scanner(wh)
+    commit(env)
+    screen = Screen(scanner)
     for order_id in order_ids:
         order = env['overseas.return.order'].browse(order_id)
         name = order.name
         codes = order.line_ids.mapped('product_id.default_code')
-        screen = ScreenScanner(Scanner)
         scan(screen, 'parcel', name)
         for code in codes:
             scan(screen, 'count', code)

@@ -81,7 +81,7 @@ def approved_kettle_returns(rpc, qty, count=1, **values):
 
 def open_scanner(driver, server):
     login(driver, server)
-    driver.get(server.url + '/web#action=overseas_returns.overseas_return_scanner_action')
+    driver.get(server.url + '/web#action=overseas_returns.overseas_return_scanner_action_open')
     wait(driver).until(EC.presence_of_element_located(
         (By.CSS_SELECTOR, '.o_overseas_return_scanner .o_overseas_scan_message')))
     settle(driver)

@@ -18,6 +18,7 @@
     'data': [
         'security/overseas_returns_security.xml',
         'security/ir.model.access.csv',
+        'security/overseas_return_scanner_security.xml',
         'data/overseas_return_reason_data.xml',
         'data/overseas_return_data.xml',
         'data/overseas_return_refund_data.xml',

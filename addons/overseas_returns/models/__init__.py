@@ -27,4 +27,5 @@ from . import overseas_return_rule
 from . import res_company
 from . import overseas_return_scanner
 from . import overseas_return_scanner_inspection
+from . import overseas_return_scan_log
 from . import stock_picking_type

@@ -12,35 +12,41 @@ MESSAGE_TYPES = [
     ('danger', 'Refused'),
 ]
 SCAN_LOG_SIZE = 8
+# the scan log's result for each message type of the screen
+SCAN_RESULTS = {'info': 'done', 'success': 'done', 'warning': 'warning', 'danger': 'refused'}
 
 
 class ScanRefused(UserError):
     """A scan that changes nothing: shown in red on the screen, never raised to the user."""
 
 
-class OverseasReturnScanner(models.TransientModel):
+class OverseasReturnScanner(models.Model):
     """The returns desk driven by a keyboard-wedge scanner.
 
-    Returns, lines and inspections are changed with write()/create() only: inside an
-    onchange, assigning a field of a saved record changes the cache, not the database.
-
-    Every scan arrives through ``on_barcode_scanned`` (Odoo's barcodes framework runs it
-    as an onchange, so the screen's state lives on this unsaved record and every change
-    to returns is written at once).  A scan is a parcel code (return number, tracking
-    number, marketplace order, LPN), a product (barcode or internal reference) or a
-    command barcode (``ORT-...``).  Each scan leaves a message, a message type the
-    screen shows in colour and with a sound, and a line in the scan log.
+    A saved record per user and warehouse (reused from one session to the next) holds
+    what the screen shows: the open return, the current line and inspection, the last
+    message.  Every scan goes through ``scan(code)``, from the screen (its form view
+    calls it over RPC, then reloads) or from an integration.  A scan is a parcel code
+    (return number, tracking number, marketplace order or LPN), a product (barcode or
+    internal reference) or a command barcode (``ORT-...``).  Each scan writes its
+    answer on the scanner and a line in the scan log (``overseas.return.scan.log``),
+    which also tells UNDO what the last count was.
     """
 
     _name = 'overseas.return.scanner'
-    _inherit = 'barcodes.barcode_events_mixin'
     _description = 'Returns Scanner'
+    _order = 'id desc'
 
+    user_id = fields.Many2one('res.users', string='User', required=True, readonly=True,
+                              default=lambda self: self.env.user, ondelete='cascade')
     warehouse_id = fields.Many2one(
-        'stock.warehouse', string='Warehouse', required=True,
+        'stock.warehouse', string='Warehouse', required=True, ondelete='cascade',
         default=lambda self: self._default_warehouse(),
         help='Where the parcels arrive: unidentified parcels are registered here.')
-    order_id = fields.Many2one('overseas.return.order', string='Return')
+    company_id = fields.Many2one(related='warehouse_id.company_id', store=True,
+                                 readonly=True)
+    order_id = fields.Many2one('overseas.return.order', string='Return',
+                               ondelete='set null')
     order_state = fields.Selection(related='order_id.state', readonly=True,
                                    string='Return Status')
     partner_id = fields.Many2one(related='order_id.partner_id', readonly=True)
@@ -50,63 +56,73 @@ class OverseasReturnScanner(models.TransientModel):
     candidate_order_ids = fields.Many2many(
         'overseas.return.order', 'overseas_return_scanner_candidate_rel', 'scanner_id',
         'order_id', string='Matching Returns')
-    line_id = fields.Many2one('overseas.return.line', string='Current Line')
-    inspection_id = fields.Many2one('overseas.return.inspection', string='Inspection')
-    inspection_grade_id = fields.Many2one('overseas.return.grade', string='Grade',
-                                          readonly=True)
-    inspection_fault_party = fields.Selection(
-        lambda self: self.env['overseas.return.line']._fields[
-            'fault_party']._description_selection(self.env),
-        string='Fault Party', readonly=True)
+    line_id = fields.Many2one('overseas.return.line', string='Current Line',
+                              ondelete='set null')
+    inspection_id = fields.Many2one('overseas.return.inspection', string='Inspection',
+                                    ondelete='set null')
+    inspection_grade_id = fields.Many2one(related='inspection_id.grade_id', readonly=True,
+                                          string='Grade')
+    inspection_fault_party = fields.Selection(related='inspection_id.fault_party',
+                                              readonly=True, string='Fault Party')
     check_ids = fields.Many2many('overseas.return.inspection.check',
                                  compute='_compute_check_ids', string='Checklist')
     allow_extra = fields.Boolean(
-        string='Unexpected Unit Allowed',
+        string='Unexpected Unit Allowed', readonly=True,
         help='Set by a returns manager\'s command: the next product scan may add a '
              'product that was not announced, or a unit more than announced.')
     pending_disposition = fields.Selection(
         lambda self: self.env['overseas.return.line']._fields[
             'disposition']._description_selection(self.env),
-        string='Disposition to Apply',
+        string='Disposition to Apply', readonly=True,
         help='Scanned before the inspection was confirmed: applied on confirmation.')
-    message = fields.Char(readonly=True)
+    message = fields.Char(readonly=True, default=lambda self: _(
+        'Scan a parcel: return number, tracking number, marketplace order or LPN.'))
     message_type = fields.Selection(MESSAGE_TYPES, default='info', readonly=True)
     scan_count = fields.Integer(readonly=True)
-    scan_log = fields.Text(readonly=True)
+    log_ids = fields.One2many('overseas.return.scan.log', 'scanner_id', string='Scan Log',
+                              readonly=True)
+    recent_log_ids = fields.Many2many('overseas.return.scan.log',
+                                      compute='_compute_recent_log_ids', string='Last Scans')
 
     @api.model
     def _default_warehouse(self):
         return self.env['stock.warehouse'].search(
             [('company_id', '=', self.env.user.company_id.id)], limit=1)
 
+    # ------------------------------------------------------------------ opening
     @api.model
-    def default_get(self, fields_list):
-        values = super(OverseasReturnScanner, self).default_get(fields_list)
-        if 'message' in fields_list and not values.get('message'):
-            if values.get('order_id'):
-                message, message_type = self.new(
-                    {'order_id': values['order_id']})._order_greeting()
-                values.update(message=message, message_type=message_type)
-            else:
-                values['message'] = _('Scan a parcel: return number, tracking number, '
-                                      'marketplace order or LPN.')
-        return values
+    def action_open_scanner(self, warehouse_id=False):
+        """The current user's scanner screen on a warehouse (the company's first by
+        default), created the first time and reused afterwards."""
+        warehouse = self.env['stock.warehouse'].browse(warehouse_id)
+        return self._scanner_action(warehouse=warehouse)
+
+    @api.model
+    def _session_scanner(self, warehouse=None):
+        """The current user's scanner for this warehouse: found, else created."""
+        warehouse = warehouse or self._default_warehouse()
+        if not warehouse:
+            raise UserError(_('There is no warehouse to scan returns in: create one '
+                              'first.'))
+        scanner = self.search([('user_id', '=', self.env.uid),
+                               ('warehouse_id', '=', warehouse.id)], limit=1)
+        return scanner or self.create({'warehouse_id': warehouse.id})
 
     @api.model
     def _scanner_action(self, warehouse=None, order=None):
         """The scanner screen, on a warehouse or already on a return."""
-        action = self.env.ref('overseas_returns.overseas_return_scanner_action').read()[0]
-        context = {}
-        if warehouse:
-            context['default_warehouse_id'] = warehouse.id
+        scanner = self._session_scanner(order.warehouse_id if order else warehouse)
         if order:
-            context.update(default_warehouse_id=order.warehouse_id.id,
-                           default_order_id=order.id)
-        action['context'] = context
+            scanner._set_order(order)
+            message, message_type = scanner._order_greeting()
+            scanner.write({'message': message, 'message_type': message_type})
+        action = self.env.ref('overseas_returns.overseas_return_scanner_action').read()[0]
+        action.update(res_id=scanner.id, context={})
         if self.env.context.get('overseas_return_scanner_replace'):
             action['target'] = 'main'  # a return picked on the screen replaces it
         return action
 
+    @api.multi
     def name_get(self):
         result = []
         for scanner in self:
@@ -123,73 +139,64 @@ class OverseasReturnScanner(models.TransientModel):
         for scanner in self:
             scanner.check_ids = scanner.inspection_id.check_ids
 
+    @api.depends('log_ids')
+    def _compute_recent_log_ids(self):
+        Log = self.env['overseas.return.scan.log']
+        for scanner in self:
+            scanner.recent_log_ids = Log.search([('scanner_id', '=', scanner.id)],
+                                                limit=SCAN_LOG_SIZE) if scanner.id else Log
+
     # ------------------------------------------------------------------ dispatch
-    def on_barcode_scanned(self, barcode):
-        """Handle one scan; nothing a refused scan started is kept."""
-        code = (barcode or '').strip()
+    @api.multi
+    def scan(self, code):
+        """Handle one scan, from the screen or an integration, and log it.
+
+        A refused scan changes nothing (its savepoint is rolled back) but is logged.
+        Returns plain values: result (done/warning/refused), message_type (the
+        screen's colour), message and the ids of what the scanner shows now.
+        """
+        self.ensure_one()
+        code = (code or '').strip()
         if not code:
-            return
-        # the web client sends back the lines and checks it shows, with the values it
-        # last saw; the database is the truth for them
-        self._forget_cached_returns()
-        screen = self._screen_values()
+            raise UserError(_('Nothing was scanned: the code is empty.'))
+        self.check_access_rights('write')
+        self.check_access_rule('write')
         try:
             with self.env.cr.savepoint():
-                message, message_type = self._process_code(code)
+                outcome = self._process_code(code)
         except (UserError, ValidationError, AccessError) as error:
-            self._forget_cached_returns()
-            message, message_type = error.name, 'danger'
-        self._restore_screen_values(screen)
-        self._show(code, message, message_type)
-        self._refresh_screen()
+            # the database went back to the savepoint; the cache must follow it
+            self.env.clear()
+            outcome = (error.name, 'danger')
+        message, message_type = outcome[:2]
+        log = self._log_scan(code, message, message_type,
+                             outcome[2] if len(outcome) > 2 else {})
+        return {
+            'result': log.result,
+            'message_type': message_type,
+            'message': message,
+            'log_id': log.id,
+            'scanner_id': self.id,
+            'order_id': self.order_id.id,
+            'line_id': self.line_id.id,
+            'inspection_id': self.inspection_id.id,
+        }
 
-    def _refresh_screen(self):
-        """Show the inspection's grade and fault party, and redraw the lists: an
-        onchange sends back a list only when its rows changed in the cache, and the
-        scan changed them in the database."""
-        inspection = self.inspection_id
-        self.inspection_grade_id = inspection.grade_id
-        self.inspection_fault_party = inspection.fault_party
-        if self.id:
-            return
-        self.line_ids._set_dirty('state')
-        self.check_ids._set_dirty('result')
-        self.candidate_order_ids._set_dirty('state')
-
-    def scan(self, barcode):
-        """The same as a scan on the screen, for integrations and tests: returns the
-        message type and the message."""
-        self.on_barcode_scanned(barcode)
-        return {'message_type': self.message_type, 'message': self.message}
-
-    def _show(self, code, message, message_type):
-        self.message = message
-        self.message_type = message_type
-        self.scan_count += 1
-        entries = ['%s  %s' % (code, message)] + (self.scan_log or '').splitlines()
-        self.scan_log = '\n'.join(entries[:SCAN_LOG_SIZE])
-
-    def _screen_values(self):
-        return {name: self[name] for name, field in self._fields.items()
-                if field.store and not field.compute and not field.related
-                and name in self._cache}
-
-    def _restore_screen_values(self, screen):
-        """Put back what the whole-cache invalidations of Odoo (unlink, followers)
-        wiped from an unsaved screen: in an onchange its values live in the cache only.
-        Values a scan set afterwards stay."""
-        if self.id:  # a saved scanner keeps its values in the database
-            return
-        self.update({name: value for name, value in screen.items()
-                     if name not in self._cache})
-
-    def _forget_cached_returns(self):
-        """Drop what the cache holds of the returns (but not of this unsaved screen,
-        whose values live in the same cache)."""
-        for model in ('overseas.return.order', 'overseas.return.line',
-                      'overseas.return.inspection', 'overseas.return.inspection.check'):
-            Model = self.env[model]
-            Model.invalidate_cache(fnames=list(Model._fields))
+    def _log_scan(self, code, message, message_type, log_values):
+        """Show the answer on the screen and keep it in the scan log."""
+        self.write({'message': message, 'message_type': message_type,
+                    'scan_count': self.scan_count + 1})
+        values = {
+            'scanner_id': self.id,
+            'code': code,
+            'message': message,
+            'result': SCAN_RESULTS[message_type],
+            'order_id': self.order_id.id,
+            'line_id': self.line_id.id,
+            'inspection_id': self.inspection_id.id,
+        }
+        values.update(log_values)
+        return self.env['overseas.return.scan.log'].create(values)
 
     def _process_code(self, code):
         if code.upper().startswith(COMMAND_PREFIX):
@@ -227,24 +234,26 @@ class OverseasReturnScanner(models.TransientModel):
 
     def _open_orders(self, orders, code):
         if len(orders) > 1:
-            self._set_order(self.env['overseas.return.order'])
-            self.candidate_order_ids = orders
+            self._set_order(self.env['overseas.return.order'], candidates=orders)
             return (_('%(count)s returns match %(code)s: scan the return number of the '
                       'right one, or open it from the list.')
                     % {'count': len(orders), 'code': code}, 'warning')
         self._set_order(orders)
         return self._order_greeting()
 
-    def _set_order(self, order):
-        self.order_id = order
-        self.candidate_order_ids = self.env['overseas.return.order']
-        self._set_line(self.env['overseas.return.line'])
+    def _set_order(self, order, candidates=None):
+        values = self._line_values(self.env['overseas.return.line'])
+        values.update(order_id=order.id,
+                      candidate_order_ids=[(6, 0, candidates.ids if candidates else [])])
+        self.write(values)
 
     def _set_line(self, line, inspection=None):
-        self.line_id = line
-        self.inspection_id = inspection or self.env['overseas.return.inspection']
-        self.allow_extra = False
-        self.pending_disposition = False
+        self.write(self._line_values(line, inspection))
+
+    @api.model
+    def _line_values(self, line, inspection=None):
+        return {'line_id': line.id, 'inspection_id': inspection.id if inspection else False,
+                'allow_extra': False, 'pending_disposition': False}
 
     def _order_greeting(self):
         order = self.order_id
@@ -313,7 +322,7 @@ class OverseasReturnScanner(models.TransientModel):
         self._set_line(line)
         return (_('%(product)s: %(qty)s in the parcel.')
                 % {'product': product.display_name, 'qty': _qty(line.qty_received)},
-                'success')
+                'success', {'qty_delta': 1.0, 'announced_delta': 1.0})
 
     def _add_scanned_line(self, product, **values):
         """A new line of the open return for one unit that is here."""
@@ -340,9 +349,11 @@ class OverseasReturnScanner(models.TransientModel):
                 '%(product)s is not on %(order)s. Nothing changed; a returns manager can '
                 'accept it with the ACCEPT UNEXPECTED UNIT command.')
                 % {'product': product.display_name, 'order': self.order_id.name})
+        undo = {'qty_delta': 1.0, 'announced_delta': 0.0}
         if line:
             line.write({'qty_received': line.qty_received + 1})
         else:
+            undo['announced_delta'] = 1.0
             # a manager accepted it: the unit is now expected, and the return says who
             if lines:
                 line = lines[-1]
@@ -361,7 +372,7 @@ class OverseasReturnScanner(models.TransientModel):
         return (_('%(product)s: %(counted)s of %(announced)s counted.')
                 % {'product': product.display_name, 'counted': _qty(counted),
                    'announced': _qty(announced)},
-                'warning' if allowed else 'success')
+                'warning' if allowed else 'success', undo)
 
     # ------------------------------------------------------------------ commands
     @api.model
@@ -373,7 +384,7 @@ class OverseasReturnScanner(models.TransientModel):
             ('EXTRA', '_cmd_extra', _('Accept unexpected unit (manager)')),
             ('NEXT', '_cmd_next', _('Next parcel')),
         ]
-        return commands
+        return commands + self._inspection_commands()
 
     def _run_command(self, name):
         for code, method, _label in self._commands():
@@ -411,31 +422,38 @@ class OverseasReturnScanner(models.TransientModel):
                 % {'order': order.name}, 'success')
 
     def _cmd_undo(self, command):
+        """Take back the last count of this scanner on the open return that is not
+        undone yet, as the scan log recorded it."""
         order = self._require_order(['draft', 'approved'])
-        line = self.line_id
-        if not line or line.order_id != order or line.qty_received <= 0:
+        count = self.env['overseas.return.scan.log'].search([
+            ('scanner_id', '=', self.id), ('order_id', '=', order.id),
+            ('qty_delta', '>', 0), ('line_id', '!=', False),
+            ('undo_log_ids', '=', False),
+        ], limit=1)
+        line = count.line_id
+        if not count or float_compare(line.qty_received, count.qty_delta,
+                                      precision_rounding=line.product_uom_id.rounding) < 0:
             raise ScanRefused(_('There is no count to undo.'))
-        if order.is_unidentified and order.state == 'draft':
-            if line.product_qty > 1:
-                line.write({'product_qty': line.product_qty - 1,
-                            'qty_received': line.qty_received - 1})
-            else:
-                line.unlink()
-                self._set_line(self.env['overseas.return.line'])
-                return (_('Count undone: the line is removed.'), 'success')
-        elif order.state == 'approved':
-            line.write({'qty_received': line.qty_received - 1})
-        else:
-            raise ScanRefused(_('There is no count to undo.'))
+        if float_compare(line.product_qty - count.announced_delta, 0.0,
+                         precision_rounding=line.product_uom_id.rounding) <= 0:
+            product = line.product_id
+            line.unlink()
+            self._set_line(self.env['overseas.return.line'])
+            return (_('Count undone: the line of %s is removed.') % product.display_name,
+                    'success', {'undo_of_id': count.id, 'line_id': False})
+        line.write({'product_qty': line.product_qty - count.announced_delta,
+                    'qty_received': line.qty_received - count.qty_delta})
+        self._set_line(line)
         return (_('Count undone: %(product)s, %(qty)s counted.')
                 % {'product': line.product_id.display_name,
-                   'qty': _qty(line.qty_received)}, 'success')
+                   'qty': _qty(line.qty_received)}, 'success',
+                {'undo_of_id': count.id, 'line_id': line.id})
 
     def _cmd_extra(self, command):
         if not self.env.user.has_group('overseas_returns.group_returns_manager'):
             raise ScanRefused(_('Only a returns manager can accept an unexpected unit.'))
         self._require_order(['approved'])
-        self.allow_extra = True
+        self.write({'allow_extra': True})
         return (_('The next product scan may add an unexpected product or unit.'),
                 'warning')
 

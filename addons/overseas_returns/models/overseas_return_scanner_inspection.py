@@ -9,16 +9,18 @@ def _command_code(key):
     return key.upper().replace('_', '-')
 
 
-class OverseasReturnScanner(models.TransientModel):
+class OverseasReturnScanner(models.Model):
     """Inspection and disposal from the scanner: scan the product, then grade,
-    checklist, fault party and disposition commands, CONFIRM, DISPOSE."""
+    checklist, fault party and disposition commands, CONFIRM, DISPOSE.  Only methods
+    of their own here: the main scanner file lists these commands."""
 
     _inherit = 'overseas.return.scanner'
 
     @api.model
-    def _commands(self):
+    def _inspection_commands(self):
+        """The inspection and disposal part of ``_commands``."""
         # plain loops: inside a comprehension _() cannot see self, nor so the language
-        commands = super(OverseasReturnScanner, self)._commands()
+        commands = []
         for grade in self.env['overseas.return.grade'].search([]):
             commands.append(('GRADE-%s' % grade.code.upper(), '_cmd_grade',
                              _('Grade %s') % grade.display_name))
@@ -151,7 +153,8 @@ class OverseasReturnScanner(models.TransientModel):
         return (_('Inspection confirmed: %(grade)s, %(disposition)s. Scan DISPOSE, or '
                   'another disposition first.')
                 % {'grade': line.grade_id.display_name,
-                   'disposition': self._disposition_label(line.disposition)}, 'success')
+                   'disposition': self._disposition_label(line.disposition)}, 'success',
+                {'inspection_id': inspection.id})
 
     # ------------------------------------------------------------------ disposal
     def _cmd_disposition(self, command):
@@ -159,7 +162,7 @@ class OverseasReturnScanner(models.TransientModel):
         disposition = [key for key, _label in DISPOSITIONS if _command_code(key) == code][0]
         label = self._disposition_label(disposition)
         if self.inspection_id.state == 'draft':
-            self.pending_disposition = disposition
+            self.write({'pending_disposition': disposition})
             return (_('%(disposition)s once confirmed. %(next)s')
                     % {'disposition': label, 'next': self._next_step()}, 'success')
         line = self.line_id
@@ -178,4 +181,5 @@ class OverseasReturnScanner(models.TransientModel):
         self._set_line(self.env['overseas.return.line'])
         return (_('%(product)s disposed of: %(disposition)s.')
                 % {'product': line.product_id.display_name,
-                   'disposition': self._disposition_label(line.disposition)}, 'success')
+                   'disposition': self._disposition_label(line.disposition)}, 'success',
+                {'line_id': line.id})

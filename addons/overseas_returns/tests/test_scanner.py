@@ -1,54 +1,7 @@
-from odoo.exceptions import AccessError
+from odoo import api
+from odoo.exceptions import AccessError, UserError
 
 from .common import ReturnsCase
-
-
-class ScreenScanner(object):
-    """Drives the scanner the way the web client does: every scan is an onchange on an
-    unsaved record, sending the values of every field of the view and keeping what
-    comes back.  Like a client that never refreshes its lists, it sends each line and
-    check back with the values it first saw of them.  Attributes read like the
-    record's fields."""
-
-    def __init__(self, model):
-        self.model = model
-        self.spec = model._onchange_spec()
-        self.values = {name: False for name in self.spec if '.' not in name}
-        self.rows = {}  # x2many field -> {id: values first seen}
-        for name in self.values:
-            if model._fields[name].type in ('one2many', 'many2many'):
-                self.values[name] = []
-                self.rows[name] = {}
-        self.values.update(model.default_get(list(model._fields)))
-
-    def scan(self, code):
-        values = dict(self.values, _barcode_scanned=code)
-        for name, rows in self.rows.items():
-            ids = self.values[name][0][2] if self.values[name] else []
-            values[name] = [(6, 0, ids)] + [(1, id_, rows[id_]) for id_ in ids if id_ in rows]
-        changes = self.model.onchange(values, '_barcode_scanned', self.spec).get('value', {})
-        self.changes = changes
-        for name, value in changes.items():
-            field = self.model._fields[name]
-            if field.type == 'many2one':
-                value = value and value[0]
-            elif field.type in ('one2many', 'many2many'):
-                for command in value:
-                    if command[0] == 1:
-                        self.rows[name].setdefault(command[1], command[2])
-                value = [(6, 0, [command[1] for command in value if command[0] in (1, 4)])]
-            self.values[name] = value
-        return {'message_type': self.values['message_type'],
-                'message': self.values['message']}
-
-    def __getattr__(self, name):
-        field = self.model._fields[name]
-        value = self.values.get(name)
-        if field.type == 'many2one':
-            return self.model.env[field.comodel_name].browse(value or [])
-        if field.type in ('one2many', 'many2many'):
-            return self.model.env[field.comodel_name].browse(value[0][2] if value else [])
-        return value
 
 
 class TestScannerReceive(ReturnsCase):
@@ -65,8 +18,9 @@ class TestScannerReceive(ReturnsCase):
         cls.Order = cls.env['overseas.return.order']
 
     def _scanner(self, user=None):
-        Scanner = self.env['overseas.return.scanner'].sudo(user or self.user)
-        return ScreenScanner(Scanner.with_context(default_warehouse_id=self.warehouse.id))
+        """A fresh saved scanner of the user, as the screen or an integration uses it."""
+        return self.env['overseas.return.scanner'].sudo(user or self.user).create(
+            {'warehouse_id': self.warehouse.id})
 
     def _line(self, product):
         return self.order.line_ids.filtered(lambda l: l.product_id == product)
@@ -104,7 +58,9 @@ class TestScannerReceive(ReturnsCase):
         self.assertEqual(result['message_type'], 'danger')
         self.assertEqual(self._line(self.earbuds).qty_received, 2.0)
         self.assertEqual(scanner.scan_count, 4)
-        self.assertEqual(len(scanner.scan_log.splitlines()), 4)
+        self.assertEqual(len(scanner.log_ids), 4)
+        self.assertEqual(scanner.recent_log_ids.mapped('result'),
+                         ['refused', 'done', 'done', 'done'], 'the last scan first')
 
     def test_unknown_codes_and_products_change_nothing(self):
         scanner = self._scanner()
@@ -254,36 +210,58 @@ class TestScannerReceive(ReturnsCase):
         self.assertEqual(self.Order.search_count([]), orders_before)
 
     def test_integrations_scan_through_a_saved_scanner(self):
-        """The same logic on a saved scanner, as an RPC client would call it."""
+        """The same logic on a saved scanner, as an RPC client would call it: plain
+        values back, never records."""
         scanner = self.env['overseas.return.scanner'].sudo(self.user).create(
             {'warehouse_id': self.warehouse.id})
         scanner.scan('LPN0001234')
         self.assertEqual(scanner.order_id, self.order)
         result = scanner.scan('MUG-01')
         self.assertEqual(result['message_type'], 'success')
+        self.assertEqual(result['result'], 'done')
+        self.assertEqual((result['order_id'], result['line_id'], result['scanner_id']),
+                         (self.order.id, self._line(self.mug).id, scanner.id))
+        self.assertTrue(all(isinstance(value, (str, int, bool))
+                            for value in result.values()), result)
+        with self.assertRaises(UserError):
+            scanner.scan('  ')
         self.assertEqual(self._line(self.mug).qty_received, 1.0)
         self.assertEqual(scanner.scan('MUG-01')['message_type'], 'danger')
         self.assertEqual(self._line(self.mug).qty_received, 1.0)
 
-    def test_the_screen_gets_back_only_what_changed(self):
-        screen = self._scanner()
-        screen.scan(self.order.name)
-        values = dict(screen.values, _barcode_scanned='EB-01')
-        changes = screen.model.onchange(values, '_barcode_scanned', screen.spec)['value']
-        self.assertIn('1 of 2', changes['message'])
-        self.assertNotIn('message_type', changes, 'still green')
-        counted = [command[2]['qty_received'] for command in changes['line_ids']
-                   if command[0] == 1 and command[1] == self._line(self.earbuds).id]
-        self.assertEqual(counted, [1.0], 'the list on the screen shows the new count')
+    def test_the_screen_reloads_what_the_scan_wrote(self):
+        """The screen reads the saved scanner again after each scan: the new count,
+        message and log are in the database, seen from a fresh environment."""
+        scanner = self._scanner()
+        scanner.scan(self.order.name)
+        scanner.scan('EB-01')
+        fresh = api.Environment(self.cr, self.user.id, {})
+        screen = fresh['overseas.return.scanner'].browse(scanner.id)
+        screen.invalidate_cache(ids=screen.ids)
+        values = screen.read(['message', 'message_type', 'scan_count', 'line_ids',
+                              'recent_log_ids'])[0]
+        self.assertIn('1 of 2', values['message'])
+        self.assertEqual((values['message_type'], values['scan_count']), ('success', 2))
+        counted = fresh['overseas.return.line'].browse(values['line_ids']).filtered(
+            lambda l: l.product_id == self.earbuds).qty_received
+        self.assertEqual(counted, 1.0, 'the list on the screen shows the new count')
+        self.assertEqual(len(values['recent_log_ids']), 2)
 
     def test_user_without_returns_rights_is_refused(self):
         clerk = self.env['res.users'].with_context(no_reset_password=True).create({
             'name': 'Sales Clerk', 'login': 'ort_clerk',
             'groups_id': [(6, 0, [self.env.ref('base.group_user').id])]})
-        scanner = self._scanner(clerk)
+        Scanner = self.env['overseas.return.scanner'].sudo(clerk)
         orders_before = self.Order.sudo().search_count([])
-        result = scanner.scan('JD0009998887776665')
-        self.assertEqual(result['message_type'], 'danger')
+        with self.assertRaises(AccessError):
+            Scanner.action_open_scanner(self.warehouse.id)
+        with self.assertRaises(AccessError):
+            self._scanner(clerk)
+        # nor can anyone scan on someone else's scanner
+        with self.assertRaises(AccessError):
+            self._scanner().sudo(clerk).scan('JD0009998887776665')
+        with self.assertRaises(AccessError):
+            self._scanner(self.manager).sudo(self.user).scan('JD0009998887776665')
         self.assertEqual(self.Order.sudo().search_count([]), orders_before)
         with self.assertRaises(AccessError):
             self.order.sudo(clerk).line_ids.read(['qty_received'])
@@ -295,14 +273,122 @@ class TestScannerReceive(ReturnsCase):
         action = return_type.sudo(self.user).action_open_returns_scanner()
         self.assertEqual(action['res_model'], 'overseas.return.scanner')
         Scanner = self.env['overseas.return.scanner'].sudo(self.user)
-        screen = ScreenScanner(Scanner.with_context(action['context']))
-        self.assertEqual(screen.warehouse_id, self.warehouse)
+        scanner = Scanner.browse(action['res_id'])
+        self.assertEqual((scanner.warehouse_id, scanner.user_id),
+                         (self.warehouse, self.user))
+        again = Scanner.action_open_scanner(self.warehouse.id)
+        self.assertEqual(again['res_id'], scanner.id, 'one scanner per user and warehouse')
+        self.assertNotEqual(
+            Scanner.sudo(self.manager).action_open_scanner(self.warehouse.id)['res_id'],
+            scanner.id)
         action = self.order.sudo(self.user).action_open_scanner()
-        screen = ScreenScanner(Scanner.with_context(action['context']))
-        self.assertEqual(screen.order_id, self.order)
-        self.assertIn(self.order.name, screen.message)
-        screen.scan('MUG-01')
+        self.assertEqual(action['res_id'], scanner.id)
+        self.assertEqual(scanner.order_id, self.order)
+        self.assertIn(self.order.name, scanner.message)
+        scanner.scan('MUG-01')
         self.assertEqual(self._line(self.mug).qty_received, 1.0)
+
+    def test_the_log_says_who_scanned_what_and_what_it_did(self):
+        scanner = self._scanner()
+        scanner.scan(self.order.name)
+        scanner.scan('EB-01')
+        scanner.scan('NO-SUCH-CODE-42')
+        manager_scanner = self._scanner(self.manager)
+        manager_scanner.scan(self.order.name)
+        manager_scanner.scan('ORT-EXTRA')
+        Log = self.env['overseas.return.scan.log']
+        logs = Log.search([('scanner_id', '=', scanner.id)], order='id')
+        self.assertEqual(logs.mapped('code'), [self.order.name, 'EB-01', 'NO-SUCH-CODE-42'])
+        self.assertEqual(logs.mapped('result'), ['done', 'done', 'refused'])
+        self.assertEqual(logs.mapped('user_id'), self.user)
+        self.assertEqual(logs.mapped('order_id'), self.order)
+        self.assertEqual(logs[1].line_id, self._line(self.earbuds))
+        self.assertEqual((logs[1].qty_delta, logs[2].qty_delta), (1.0, 0.0))
+        self.assertIn('1 of 2', logs[1].message)
+        self.assertIn('NO-SUCH-CODE-42', logs[2].message)
+        self.assertTrue(logs[0].date)
+        extra = Log.search([('scanner_id', '=', manager_scanner.id)], limit=1)
+        self.assertEqual((extra.code, extra.user_id, extra.result),
+                         ('ORT-EXTRA', self.manager, 'warning'))
+        # the user reads and adds to the log, but only a manager may change it
+        self.assertEqual(Log.sudo(self.user).search([('id', 'in', logs.ids)]), logs)
+        with self.assertRaises(AccessError):
+            logs[1].sudo(self.user).write({'qty_delta': 5.0})
+        with self.assertRaises(AccessError):
+            logs[1].sudo(self.user).unlink()
+        self.assertEqual(logs[1].qty_delta, 1.0)
+        logs[2].sudo(self.manager).unlink()
+        self.assertEqual(len(scanner.log_ids), 2)
+
+    def test_another_company_s_scans_are_hidden(self):
+        other = self.env['res.company'].create({'name': 'EU Scanning Co'})
+        other_wh = self.env['stock.warehouse'].search([('company_id', '=', other.id)],
+                                                      limit=1)
+        if not other_wh:
+            other_wh = self.env['stock.warehouse'].create({
+                'name': 'EU 3PL Scan', 'code': 'EUS', 'company_id': other.id})
+        foreign = self.env['overseas.return.scanner'].create({'warehouse_id': other_wh.id})
+        foreign.scan('ORT-NEXT')
+        mine = self._scanner()
+        mine.scan('ORT-NEXT')
+        Log = self.env['overseas.return.scan.log'].sudo(self.manager)
+        visible = Log.search([('scanner_id', 'in', (foreign | mine).ids)])
+        self.assertEqual(visible, mine.log_ids)
+        with self.assertRaises(AccessError):
+            foreign.log_ids.sudo(self.manager).read(['code'])
+
+    def test_undo_reads_the_log_after_a_reload(self):
+        """UNDO finds the last count in the log, not in what the screen remembers: the
+        scanner read again in a new environment undoes the counts one by one."""
+        scanner = self._scanner()
+        scanner.scan(self.order.name)
+        scanner.scan('EB-01')
+        scanner.scan('MUG-01')
+        scanner.scan('ORT-NEXT')
+        scanner.scan(self.order.name)
+        fresh = api.Environment(self.cr, self.user.id, {})
+        reloaded = fresh['overseas.return.scanner'].browse(scanner.id)
+        reloaded.invalidate_cache(ids=reloaded.ids)
+        self.assertFalse(reloaded.line_id, 'the screen forgot the last line')
+        result = reloaded.scan('ORT-UNDO')
+        self.assertEqual(result['message_type'], 'success', result['message'])
+        self.assertEqual(self._line(self.mug).qty_received, 0.0)
+        self.assertEqual(self._line(self.earbuds).qty_received, 1.0)
+        Log = self.env['overseas.return.scan.log']
+        mug_count = Log.search([('scanner_id', '=', scanner.id), ('code', '=', 'MUG-01')])
+        undo = Log.browse(result['log_id'])
+        self.assertEqual((undo.code, undo.undo_of_id, undo.line_id, undo.user_id),
+                         ('ORT-UNDO', mug_count, self._line(self.mug), self.user))
+        self.assertEqual(reloaded.scan('ORT-UNDO')['message_type'], 'success')
+        self.assertEqual(self._line(self.earbuds).qty_received, 0.0)
+        self.assertEqual(reloaded.scan('ORT-UNDO')['message_type'], 'danger')
+        self.assertEqual(sum(self.order.line_ids.mapped('qty_received')), 0.0)
+        self.assertEqual(len(Log.search([('scanner_id', '=', scanner.id),
+                                         ('undo_of_id', '!=', False)])), 2)
+        # another scanner's counts are not this scanner's to undo
+        other = self._scanner()
+        other.scan(self.order.name)
+        scanner.scan('MUG-01')
+        self.assertEqual(other.scan('ORT-UNDO')['message_type'], 'danger')
+        self.assertEqual(self._line(self.mug).qty_received, 1.0)
+
+    def test_undo_of_an_accepted_extra_unit_takes_back_the_announced_unit_too(self):
+        scanner = self._scanner(self.manager)
+        scanner.scan(self.order.name)
+        scanner.scan('MUG-01')
+        scanner.scan('ORT-EXTRA')
+        scanner.scan('MUG-01')
+        mug = self._line(self.mug)
+        self.assertEqual((mug.product_qty, mug.qty_received), (2.0, 2.0))
+        scanner.scan('ORT-UNDO')
+        self.assertEqual((mug.product_qty, mug.qty_received), (1.0, 1.0))
+        lamp = self.env['product.product'].create({
+            'name': 'Desk Lamp', 'default_code': 'LAMP-01', 'type': 'product'})
+        scanner.scan('ORT-EXTRA')
+        scanner.scan('LAMP-01')
+        self.assertIn(lamp, self.order.line_ids.mapped('product_id'))
+        scanner.scan('ORT-UNDO')
+        self.assertNotIn(lamp, self.order.line_ids.mapped('product_id'))
 
     def test_command_sheet_lists_every_command(self):
         sheet = self.env['overseas.return.scanner']._command_sheet()
@@ -327,7 +413,8 @@ class TestScannerInspect(ReturnsCase):
 
     def setUp(self):
         super(TestScannerInspect, self).setUp()
-        self.scanner = ScreenScanner(self.env['overseas.return.scanner'].sudo(self.user))
+        self.scanner = self.env['overseas.return.scanner'].sudo(self.user).create(
+            {'warehouse_id': self.warehouse.id})
         self.scanner.scan(self.order.name)
 
     def test_inspect_and_dispose_without_the_mouse(self):
@@ -349,9 +436,10 @@ class TestScannerInspect(ReturnsCase):
         result = scanner.scan('ORT-FAIL')
         self.assertEqual(result['message_type'], 'warning')
         self.assertEqual(checks[:2].mapped('result'), ['pass', 'fail'])
-        shown = [command[2]['result'] for command in scanner.changes['check_ids']
-                 if command[0] == 1]
-        self.assertEqual(shown[:3], ['pass', 'fail', False], 'the screen redraws the checks')
+        shown = scanner.read(['check_ids'])[0]['check_ids']
+        self.assertEqual(self.env['overseas.return.inspection.check'].browse(
+            shown[:3]).mapped('result'), ['pass', 'fail', False],
+            'the screen redraws the checks')
         scanner.scan('ORT-PASS-ALL')
         self.assertTrue(all(checks.mapped('result')))
         self.assertEqual(scanner.scan('ORT-PASS')['message_type'], 'danger')

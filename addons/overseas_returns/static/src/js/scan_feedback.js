@@ -5,9 +5,19 @@ odoo.define('overseas_returns.scan_feedback', function (require) {
  * The scanner screen's answer to every scan: the message in the colour of its type
  * and a tone a worker hears without looking (short and high when done, two beeps to
  * check something, low and long when refused).
+ *
+ * The screen is the form of a saved overseas.return.scanner: its controller takes
+ * the scans of the barcodes framework (core.bus 'barcode_scanned'), sends each one,
+ * in order, to the record's scan() and reloads the record.
  */
 var AbstractField = require('web.AbstractField');
+var BarcodeEvents = require('barcodes.BarcodeEvents');
+var concurrency = require('web.concurrency');
+var core = require('web.core');
+var FormController = require('web.FormController');
+var FormView = require('web.FormView');
 var fieldRegistry = require('web.field_registry');
+var viewRegistry = require('web.view_registry');
 
 var TONES = {
     success: [[880, 0.09]],
@@ -16,7 +26,6 @@ var TONES = {
     danger: [[180, 0.5]],
 };
 var audioContext = null;
-var lastPlayed = {};
 
 function playTone(type) {
     var AudioContext = window.AudioContext || window.webkitAudioContext;
@@ -59,14 +68,65 @@ var ScanFeedback = AbstractField.extend({
             'role': 'status',
             text: this.record.data.message || '',
         }));
-        if (this.value && lastPlayed[this.record.id] !== this.value) {
-            lastPlayed[this.record.id] = this.value;
-            playTone(type);
-        }
     },
 });
 
-fieldRegistry.add('overseas_scan_feedback', ScanFeedback);
+var ScannerFormController = FormController.extend({
+    init: function () {
+        this._super.apply(this, arguments);
+        this.scanMutex = new concurrency.Mutex();
+        core.bus.on('barcode_scanned', this, this._onScannerBarcode);
+    },
+    destroy: function () {
+        core.bus.off('barcode_scanned', this, this._onScannerBarcode);
+        this._super.apply(this, arguments);
+    },
 
-return ScanFeedback;
+    /**
+     * One scan: scan() on the saved scanner, then its tone, then the record as the
+     * server left it.  Scans queue up: a fast worker's next scan waits for this one.
+     *
+     * @private
+     * @param {string} barcode
+     * @param {Element} target where the keys were typed
+     */
+    _onScannerBarcode: function (barcode, target) {
+        var self = this;
+        var reserved = _.any(BarcodeEvents.ReservedBarcodePrefixes, function (prefix) {
+            return barcode.indexOf(prefix) === 0;
+        });
+        if (reserved || !$.contains(target, this.el)) {
+            return;  // Odoo's own commands, or a screen not shown
+        }
+        this.scanMutex.exec(function () {
+            var resID = self.model.get(self.handle, {raw: true}).res_id;
+            if (!resID) {
+                return $.when();
+            }
+            return self._rpc({
+                model: self.modelName,
+                method: 'scan',
+                args: [[resID], barcode],
+            }).then(function (result) {
+                playTone(result.message_type);
+                return self.reload();
+            });
+        });
+    },
+});
+
+var ScannerFormView = FormView.extend({
+    config: _.extend({}, FormView.prototype.config, {
+        Controller: ScannerFormController,
+    }),
+});
+
+fieldRegistry.add('overseas_scan_feedback', ScanFeedback);
+viewRegistry.add('overseas_return_scanner_form', ScannerFormView);
+
+return {
+    ScanFeedback: ScanFeedback,
+    ScannerFormController: ScannerFormController,
+    playTone: playTone,
+};
 });
