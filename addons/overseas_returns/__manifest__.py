@@ -28,7 +28,6 @@
         'views/overseas_returns_config_views.xml',
         'views/stock_warehouse_views.xml',
         'views/sale_order_views.xml',
-        'views/overseas_returns_menus.xml',
         'views/overseas_return_reason_views.xml',
         'wizards/overseas_return_refund_wizard_views.xml',
         'views/overseas_return_refund_views.xml',
@@ -49,6 +48,8 @@
         'report/overseas_return_command_sheet.xml',
         'report/overseas_return_disposal_certificate.xml',
         'report/overseas_return_label.xml',
+        # last: every action the menus open is defined above
+        'views/overseas_returns_menus.xml',
     ],
     'demo': [
         'demo/overseas_returns_demo.xml',
