@@ -1,4 +1,5 @@
 from odoo import api, fields, models
+from odoo.tools import float_compare, float_is_zero
 
 
 class StockMove(models.Model):
@@ -36,3 +37,30 @@ class StockMove(models.Model):
             for move in late:
                 move.return_line_id.qty_received += move.product_qty
         return moves
+
+    def product_price_update_before_done(self, forced_qty=None):
+        """Average cost: Odoo 11 re-averages on receipts from suppliers and production
+        only. A customer return of ours comes back at the cost the unit left with (not
+        at today's average), so it enters the average like a purchase; otherwise stock
+        value and quantity x average cost would drift apart."""
+        super(StockMove, self).product_price_update_before_done(forced_qty=forced_qty)
+        returns = self.filtered(
+            lambda move: move.return_line_id and move.origin_returned_move_id
+            and move.location_id.usage == 'customer' and move.price_unit
+            and move.product_id.cost_method == 'average')
+        counted = {}
+        for move in returns:
+            product = move.product_id.with_context(force_company=move.company_id.id)
+            rounding = product.uom_id.rounding
+            key = (move.company_id.id, product.id)
+            on_hand, average = counted.get(key, (product.qty_available, product.standard_price))
+            qty = forced_qty or move.product_uom._compute_quantity(
+                move.quantity_done, product.uom_id)
+            if float_is_zero(on_hand + qty, precision_rounding=rounding) or \
+                    float_compare(on_hand, 0.0, precision_rounding=rounding) <= 0:
+                average = move.price_unit
+            else:
+                average = (average * on_hand + move.price_unit * qty) / (on_hand + qty)
+            counted[key] = (on_hand + qty, average)
+            # as superuser, like Odoo: warehouse staff may not write on products
+            product.sudo().write({'standard_price': average})
