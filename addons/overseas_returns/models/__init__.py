@@ -1,4 +1,5 @@
 from . import overseas_return_lock_mixin
+from . import overseas_return_guard
 from . import overseas_return_reason_category
 from . import overseas_return_reason
 from . import overseas_return_channel

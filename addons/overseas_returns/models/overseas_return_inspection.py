@@ -1,6 +1,7 @@
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 
+from .overseas_return_guard import owner_action
 from .overseas_return_reason import FAULT_PARTIES
 
 
@@ -11,6 +12,14 @@ class OverseasReturnInspection(models.Model):
     _description = 'Return Inspection'
     _order = 'date desc, id desc'
     _rec_name = 'line_id'
+    _inherit = ['overseas.return.guard.mixin']
+    # written by the actions only (overseas_return_guard.py); the rest while in progress
+    _action_owned_fields = {
+        'state': (), 'line_id': (), 'template_id': (),
+        'user_id': ('draft',), 'date': ('draft',), 'grade_id': ('draft',),
+        'fault_party': ('draft',), 'check_ids': ('draft',), 'note': ('draft',),
+        'attachment_ids': ('draft',),
+    }
 
     line_id = fields.Many2one(
         'overseas.return.line', string='Return Line', required=True, ondelete='cascade',
@@ -37,7 +46,34 @@ class OverseasReturnInspection(models.Model):
         'ir.attachment', 'overseas_return_inspection_attachment_rel', 'inspection_id',
         'attachment_id', string='Photos', states={'done': [('readonly', True)]})
 
+    @api.model_cr
+    def init(self):
+        # one inspection in progress per line, even for two inspectors at the same moment
+        self.env.cr.execute("""
+            CREATE UNIQUE INDEX IF NOT EXISTS overseas_return_inspection_open_line_uniq
+            ON overseas_return_inspection (line_id) WHERE state = 'draft'""")
+
+    @api.model
+    def create(self, vals):
+        """Only a received line waiting for inspection, and only one at a time."""
+        self._check_owned_fields_create(
+            {name: value for name, value in vals.items() if name != 'line_id'})
+        line = self.env['overseas.return.line'].browse(vals.get('line_id'))
+        line._lock_for_update()
+        if not line.exists() or line.state != 'received':
+            raise UserError(_('Only received lines can be inspected.'))
+        if self.search_count([('line_id', '=', line.id), ('state', '=', 'draft')]):
+            raise UserError(_('%s is already being inspected: continue that inspection.')
+                            % line.display_name)
+        return super(OverseasReturnInspection, self).create(vals)
+
     @api.multi
+    def write(self, vals):
+        self._check_owned_fields_write(vals)
+        return super(OverseasReturnInspection, self).write(vals)
+
+    @api.multi
+    @owner_action
     def action_pass_open_checks(self):
         """One click for the usual case: every check not yet answered has passed."""
         if any(inspection.state != 'draft' for inspection in self):
@@ -47,6 +83,7 @@ class OverseasReturnInspection(models.Model):
         return True
 
     @api.multi
+    @owner_action
     def action_confirm(self):
         """Grade the lines, propose their disposition, move fully inspected orders on."""
         if any(inspection.state != 'draft' for inspection in self):
@@ -94,3 +131,12 @@ class OverseasReturnInspectionCheck(models.Model):
     name = fields.Char(string='Check', required=True)
     result = fields.Selection([('pass', 'Pass'), ('fail', 'Fail'), ('na', 'N/A')])
     note = fields.Char()
+
+    @api.multi
+    def write(self, vals):
+        """A confirmed inspection's checklist is its record: it does not change."""
+        done = self.mapped('inspection_id').filtered(lambda insp: insp.state != 'draft')
+        if done and not done._guard_bypassed():
+            raise AccessError(_('The checklist of a confirmed inspection cannot be '
+                                'changed (%s).') % ', '.join(done.mapped('display_name')))
+        return super(OverseasReturnInspectionCheck, self).write(vals)

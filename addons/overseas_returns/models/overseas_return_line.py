@@ -4,6 +4,7 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import float_compare, float_is_zero
 
 from .overseas_return_grade import DISPOSITIONS
+from .overseas_return_guard import owner_action
 from .overseas_return_reason import FAULT_PARTIES
 
 
@@ -11,9 +12,20 @@ class OverseasReturnLine(models.Model):
     """One product of a return, from arrival to its disposal."""
 
     _name = 'overseas.return.line'
-    _inherit = ['overseas.return.lock.mixin']
+    _inherit = ['overseas.return.lock.mixin', 'overseas.return.guard.mixin']
     _description = 'Overseas Return Line'
     _order = 'order_id desc, sequence, id'
+
+    # written by the actions only (overseas_return_guard.py); the states are the line's
+    # own in which a user may still edit the field; the price also needs a draft return
+    _action_owned_fields = {
+        'order_id': (), 'state': (), 'grade_id': (), 'inspection_id': (),
+        'date_disposed': (), 'rework_state': (),
+        'product_id': ('draft',), 'product_qty': ('draft',), 'qty_received': ('draft',),
+        'price_unit': ('draft',), 'sale_line_id': ('draft',), 'reason_id': ('draft',),
+        'fault_party': ('draft',), 'lpn': ('draft',), 'customer_note': ('draft',),
+        'disposition': ('inspected',),
+    }
 
     order_id = fields.Many2one('overseas.return.order', string='Return', required=True,
                                ondelete='cascade', index=True)
@@ -165,7 +177,24 @@ class OverseasReturnLine(models.Model):
         if vals.get('product_id') and 'price_unit' not in vals:
             vals['price_unit'] = self.env['product.product'].browse(
                 vals['product_id']).lst_price
+        self._check_owned_fields_create(
+            {name: value for name, value in vals.items() if name != 'order_id'})
+        if vals.get('order_id') and not self._guard_bypassed():
+            order = self.env['overseas.return.order'].browse(vals['order_id'])
+            if order.state not in ('draft', 'approved'):
+                raise AccessError(_('Products can only be added to a return before it '
+                                    'is received (%s).') % order.name)
         return super(OverseasReturnLine, self).create(vals)
+
+    @api.multi
+    def write(self, vals):
+        self._check_owned_fields_write(vals)
+        if 'price_unit' in vals and not self._guard_bypassed():
+            approved = self.mapped('order_id').filtered(lambda order: order.state != 'draft')
+            if approved:
+                raise AccessError(_('The price of %s was agreed on approval: it cannot be '
+                                    'changed any more.') % ', '.join(approved.mapped('name')))
+        return super(OverseasReturnLine, self).write(vals)
 
     @api.multi
     def unlink(self):
@@ -272,6 +301,7 @@ class OverseasReturnLine(models.Model):
 
     # ------------------------------------------------------------------ inspection
     @api.multi
+    @owner_action
     def action_inspect(self):
         """Open the inspection form of these lines, starting one where none is open."""
         open_inspections = self._open_inspections()
@@ -287,6 +317,7 @@ class OverseasReturnLine(models.Model):
         """The inspections in progress of these lines, starting one where none is."""
         if any(line.state != 'received' for line in self):
             raise UserError(_('Only received lines can be inspected.'))
+        self._lock_for_update()
         Inspection = self.env['overseas.return.inspection']
         open_inspections = Inspection.search([('line_id', 'in', self.ids),
                                               ('state', '=', 'draft')])
@@ -306,6 +337,7 @@ class OverseasReturnLine(models.Model):
 
     # ------------------------------------------------------------------ disposal
     @api.multi
+    @owner_action
     def action_dispose(self):
         """Move each line's received quantity to the location of its disposition.
 
@@ -337,6 +369,7 @@ class OverseasReturnLine(models.Model):
         return True
 
     @api.multi
+    @owner_action
     def action_rework_done(self):
         """Reworked goods go from the rework location to sellable stock."""
         self._lock_for_update()

@@ -1,6 +1,8 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 
+from .overseas_return_guard import action_writes, owner_action
+
 READONLY_AFTER_DRAFT = {'draft': [('readonly', False)]}
 REFUND_STATES = [
     ('none', 'Nothing to refund'),
@@ -33,6 +35,7 @@ class OverseasReturnOrder(models.Model):
         'mail.thread',
         'mail.activity.mixin',
         'overseas.return.lock.mixin',
+        'overseas.return.guard.mixin',
         'overseas.return.intake.mixin',
         'overseas.return.rule.mixin',
         'overseas.return.refund.mixin',
@@ -143,6 +146,20 @@ class OverseasReturnOrder(models.Model):
         compute='_compute_quarantine_days',
         help='Days since receipt for returns still waiting to be disposed of.')
 
+    # written by the actions only, whoever calls over RPC (overseas_return_guard.py);
+    # the states are those in which a user may still edit the field directly
+    _action_owned_fields = {
+        'name': (), 'state': (), 'date_received': (), 'date_done': (),
+        'date_approved': (), 'date_inspected': (), 'is_exchanged': (),
+        'exchange_sale_id': (), 'mail_sent_kinds': (), 'followup_return_method': (),
+        'partner_id': ('draft',), 'company_id': ('draft',), 'currency_id': ('draft',),
+        'sale_order_id': ('draft',), 'invoice_id': ('draft',), 'delivery_id': ('draft',),
+        'origin_ref': ('draft',), 'channel_id': ('draft',), 'return_method': ('draft',),
+        'date_requested': ('draft',), 'reject_reason': ('draft',),
+        'warehouse_id': ('draft', 'approved'), 'line_ids': ('draft', 'approved'),
+        'restocking_fee_override': ('draft', 'approved', 'received', 'inspected'),
+    }
+
     _sql_constraints = [
         ('name_company_uniq', 'unique (name, company_id)',
          'A return with this reference already exists in this company.'),
@@ -229,20 +246,31 @@ class OverseasReturnOrder(models.Model):
 
     @api.model
     def create(self, vals):
+        self._check_owned_fields_create(vals)
+        self._check_restocking_fee_right(vals)
         if vals.get('name', _('New')) == _('New'):
             vals['name'] = self.env['ir.sequence'].with_context(
                 force_company=vals.get('company_id')).next_by_code(
                     'overseas.return.order') or _('New')
         order = super(OverseasReturnOrder, self).create(vals)
-        order._apply_approval_rules()
+        with action_writes():  # the rules act for the company, not for the caller
+            order._apply_approval_rules()
         return order
 
     @api.multi
     def write(self, vals):
+        self._check_owned_fields_write(vals)
+        self._check_restocking_fee_right(vals)
         date_field = STATE_DATE_FIELDS.get(vals.get('state'))
         if date_field and date_field not in vals:
             vals = dict(vals, **{date_field: fields.Datetime.now()})
         return super(OverseasReturnOrder, self).write(vals)
+
+    def _check_restocking_fee_right(self, vals):
+        if vals.get('restocking_fee_override') and not self._guard_bypassed() and \
+                not self.env.user.has_group('overseas_returns.group_returns_manager'):
+            raise AccessError(_('Only a returns manager can set the restocking fee of a '
+                                'return.'))
 
     @api.multi
     def unlink(self):
@@ -265,6 +293,7 @@ class OverseasReturnOrder(models.Model):
             raise AccessError(_('Only a returns manager can %s.') % action)
 
     @api.multi
+    @owner_action
     def action_approve(self):
         self._ensure_manager(_('approve a return'))
         self._lock_for_update()
@@ -300,6 +329,7 @@ class OverseasReturnOrder(models.Model):
         return False
 
     @api.multi
+    @owner_action
     def action_reject(self):
         self._ensure_manager(_('reject a return'))
         self._lock_for_update()
@@ -314,6 +344,7 @@ class OverseasReturnOrder(models.Model):
         self._on_rejected()
 
     @api.multi
+    @owner_action
     def action_cancel(self):
         self._lock_for_update()
         self._ensure_state(['draft', 'approved'], _('Cancelling'))
@@ -321,6 +352,7 @@ class OverseasReturnOrder(models.Model):
         return True
 
     @api.multi
+    @owner_action
     def action_draft(self):
         self._ensure_manager(_('reopen a return'))
         self._lock_for_update()
@@ -329,6 +361,7 @@ class OverseasReturnOrder(models.Model):
         return True
 
     @api.multi
+    @owner_action
     def action_receive(self):
         """Receive every line's qty_received (product_qty where left at 0) into the
         warehouse's returns location through one validated incoming transfer per order.
@@ -391,6 +424,7 @@ class OverseasReturnOrder(models.Model):
         }
 
     @api.multi
+    @owner_action
     def action_dispose(self):
         """Dispose of every inspected line of these returns."""
         lines = self.mapped('line_ids').filtered(lambda line: line.state == 'inspected')
@@ -400,6 +434,7 @@ class OverseasReturnOrder(models.Model):
         return lines.action_dispose()
 
     @api.multi
+    @owner_action
     def action_inspect_all(self):
         """Open the inspections of every received line, creating those that are missing."""
         lines = self.mapped('line_ids').filtered(lambda line: line.state == 'received')

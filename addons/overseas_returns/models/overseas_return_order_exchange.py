@@ -2,6 +2,8 @@ from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import float_compare, html_escape
 
+from .overseas_return_guard import owner_action
+
 
 class OverseasReturnExchangeMixin(models.AbstractModel):
     """Part of overseas.return.order (listed in its _inherit): exchanges, the customer
@@ -72,6 +74,7 @@ class OverseasReturnExchangeMixin(models.AbstractModel):
         return action
 
     @api.multi
+    @owner_action
     def action_exchange(self, replacements):
         """Send replacements instead of refunding; returns the delivery or quotation.
 

@@ -2,6 +2,8 @@ from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import float_compare
 
+from .overseas_return_guard import owner_action
+
 # Command barcodes start with this prefix.  Odoo's own "O-CMD." and "O-BTN." codes are
 # taken by the web client itself, so ours must not use them.
 COMMAND_PREFIX = 'ORT-'
@@ -148,6 +150,7 @@ class OverseasReturnScanner(models.Model):
 
     # ------------------------------------------------------------------ dispatch
     @api.multi
+    @owner_action
     def scan(self, code):
         """Handle one scan, from the screen or an integration, and log it.
 

@@ -18,3 +18,4 @@ from . import test_scanner
 from . import test_printed_material
 from . import test_odoo_contracts
 from . import test_valuation
+from . import test_guards

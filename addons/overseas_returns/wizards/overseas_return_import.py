@@ -12,6 +12,8 @@ import xlrd
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
+from ..models.overseas_return_guard import owner_action
+
 _logger = logging.getLogger(__name__)
 
 # (key, column as normalised from the header, required)
@@ -139,6 +141,7 @@ class OverseasReturnImport(models.TransientModel):
 
     # ------------------------------------------------------------------ action
     @api.multi
+    @owner_action
     def action_import(self):
         """Read the file, check every row, create the returns (see the class)."""
         self.ensure_one()

@@ -2,6 +2,8 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import float_compare, plaintext2html
 
+from ..models.overseas_return_guard import owner_action
+
 
 class OverseasReturnMatch(models.TransientModel):
     """Attach an unidentified parcel to its customer and, when known, the sale order
@@ -53,6 +55,7 @@ class OverseasReturnMatch(models.TransientModel):
             self.delivery_id = False
 
     @api.multi
+    @owner_action
     def action_match(self):
         """Set the customer, sale, invoice and marketplace order of the parcel, link
         its lines to the sale's lines by product and take it out of the queue."""

@@ -1,0 +1,102 @@
+"""Fields that belong to an action: the server, not the view, keeps them.
+
+A form shows ``state`` or ``qty_received`` read-only, but XML-RPC and JSON-RPC callers
+write whatever they like. Each guarded model lists, in ``_action_owned_fields``, the
+fields its actions own and the states of the record in which a user may still edit them
+directly (an empty tuple: only an action writes it). Actions run their writes inside
+``action_writes()`` (or are decorated with ``@owner_action``); that flag lives in the
+server's own thread, so no RPC argument or context key can raise it.
+"""
+import functools
+import threading
+from contextlib import contextmanager
+
+from odoo import SUPERUSER_ID, _, models
+from odoo.exceptions import AccessError
+
+_local = threading.local()
+
+
+@contextmanager
+def action_writes():
+    """Inside this block the models' actions write the fields they own."""
+    depth = getattr(_local, 'depth', 0)
+    _local.depth = depth + 1
+    try:
+        yield
+    finally:
+        _local.depth = depth
+
+
+def owner_action(method):
+    """Decorator of an action (put it below @api.multi / @api.model): the fields the
+    guarded models own may be written while it runs."""
+    @functools.wraps(method)
+    def wrapper(*args, **kwargs):
+        with action_writes():
+            return method(*args, **kwargs)
+    return wrapper
+
+
+def in_action():
+    return getattr(_local, 'depth', 0) > 0
+
+
+class OverseasReturnGuardMixin(models.AbstractModel):
+    """Checks a write or a create against the model's ``_action_owned_fields``."""
+
+    _name = 'overseas.return.guard.mixin'
+    _description = 'Action-owned Fields'
+
+    # {field name: states of the record in which users may edit it; () = never}
+    _action_owned_fields = {}
+
+    def _guard_bypassed(self):
+        # the superuser (Odoo 11's admin, data files, our own sudo() after checks)
+        # bypasses access rules altogether; an action in progress owns its fields
+        return in_action() or self.env.uid == SUPERUSER_ID
+
+    def _guard_record_state(self):
+        """The state the editable states of _action_owned_fields refer to."""
+        self.ensure_one()
+        return self['state']
+
+    def _check_owned_fields_write(self, vals):
+        if self._guard_bypassed():
+            return
+        owned = [name for name in vals if name in self._action_owned_fields]
+        for record in self:
+            state = record._guard_record_state()
+            for name in owned:
+                if state not in self._action_owned_fields[name]:
+                    raise AccessError(record._owned_field_message(name, state))
+
+    def _check_owned_fields_create(self, vals):
+        """At creation an owned field may only take its default value."""
+        if self._guard_bypassed():
+            return
+        defaults = self.default_get([name for name in vals
+                                     if name in self._action_owned_fields])
+        for name in vals:
+            if name not in self._action_owned_fields:
+                continue
+            if self._action_owned_fields[name] and 'draft' in self._action_owned_fields[name]:
+                continue  # editable in a new (draft) record
+            value = vals[name]
+            if value in (False, None, 0, 0.0, '') or value == defaults.get(name):
+                continue
+            raise AccessError(self._owned_field_message(name, None))
+
+    def _owned_field_message(self, name, state):
+        field = self._fields[name]
+        label = field.get_description(self.env)['string']
+        if state is None or not self._action_owned_fields[name]:
+            return _('"%(field)s" of %(model)s is set by its actions (approve, receive, '
+                     'inspect, dispose, refund...), not written directly.') % {
+                'field': label, 'model': self._description}
+        states = dict(self._fields['state']._description_selection(self.env)) \
+            if 'state' in self._fields else {}
+        return _('"%(field)s" of %(record)s cannot be changed any more: it is '
+                 '%(state)s.') % {
+            'field': label, 'record': self.display_name,
+            'state': states.get(state, state)}

@@ -1,0 +1,136 @@
+"""The server keeps what the form shows read-only: fields owned by an action are written
+by that action only, whoever calls over RPC, and each refusal changes nothing."""
+from odoo.exceptions import AccessError, UserError
+
+from .common import ReturnsCase
+
+
+class TestGuards(ReturnsCase):
+
+    def _as_user(self, records):
+        return records.sudo(self.user)
+
+    def test_state_is_not_written_directly(self):
+        order = self._create_order()
+        with self.assertRaises(AccessError):
+            self._as_user(order).write({'state': 'approved'})
+        self.assertEqual(order.state, 'draft')
+        with self.assertRaises(AccessError):
+            self._as_user(order).write({'date_done': '2026-01-01 00:00:00'})
+        self.assertFalse(order.date_done)
+        # the action, run by a manager, moves it on
+        order.sudo(self.manager).action_approve()
+        self.assertEqual(order.state, 'approved')
+
+    def test_creating_in_a_later_state_is_refused(self):
+        Order = self.env['overseas.return.order'].sudo(self.user)
+        with self.assertRaises(AccessError):
+            Order.create({'partner_id': self.customer.id, 'warehouse_id': self.warehouse.id,
+                          'state': 'done'})
+        self.assertFalse(self.env['overseas.return.order'].search(
+            [('partner_id', '=', self.customer.id)]))
+        order = self._create_order()
+        Line = self.env['overseas.return.line'].sudo(self.user)
+        with self.assertRaises(AccessError):
+            Line.create({'order_id': order.id, 'product_id': self.mug.id,
+                         'product_qty': 1.0, 'state': 'inspected'})
+        self.assertEqual(len(order.line_ids), 1)
+
+    def test_lines_cannot_skip_receipt_inspection_or_disposal(self):
+        order = self._create_order()
+        order.sudo(self.manager).action_approve()
+        line = order.line_ids
+        for vals in ({'state': 'inspected'}, {'grade_id': self.grade['A'].id},
+                     {'state': 'disposed'}, {'rework_state': 'done'}):
+            with self.assertRaises(AccessError):
+                self._as_user(line).write(vals)
+        self.assertEqual(line.state, 'draft')
+        self.assertFalse(line.grade_id)
+
+    def test_price_and_quantity_frozen_once_approved_and_received(self):
+        order = self._create_order()
+        line = order.line_ids
+        self._as_user(line).write({'price_unit': 45.0})  # a draft: still negotiable
+        order.sudo(self.manager).action_approve()
+        with self.assertRaises(AccessError):
+            self._as_user(line).write({'price_unit': 4500.0})
+        self.assertEqual(line.price_unit, 45.0)
+        self._as_user(line).write({'product_qty': 2.0})  # announced again before arrival
+        order.sudo(self.user).action_receive()
+        with self.assertRaises(AccessError):
+            self._as_user(line).write({'product_qty': 2000.0})
+        with self.assertRaises(AccessError):
+            self._as_user(line).write({'qty_received': 2000.0})
+        self.assertEqual((line.product_qty, line.qty_received), (2.0, 2.0))
+        with self.assertRaises(AccessError):
+            self._as_user(order).write({'line_ids': [(0, 0, {
+                'product_id': self.mug.id, 'product_qty': 5.0})]})
+        self.assertEqual(len(order.line_ids), 1)
+
+    def test_disposition_changes_only_while_inspected(self):
+        order = self._create_received()
+        line = order.line_ids
+        with self.assertRaises(AccessError):
+            self._as_user(line).write({'disposition': 'scrap'})
+        self._inspect(line, 'A')
+        self._as_user(line).write({'disposition': 'donate'})
+        self.assertEqual(line.disposition, 'donate')
+        self._as_user(line).action_dispose()
+        self.assertEqual(line.state, 'disposed')
+        with self.assertRaises(AccessError):
+            self._as_user(line).write({'disposition': 'restock'})
+        self.assertEqual(line.disposition, 'donate')
+
+    def test_exchange_flag_and_restocking_fee(self):
+        order = self._create_received()
+        with self.assertRaises(AccessError):
+            self._as_user(order).write({'is_exchanged': True})
+        self.assertFalse(order.is_exchanged)
+        with self.assertRaises(AccessError):
+            self._as_user(order).write({'restocking_fee_override': 1.0})
+        self.assertFalse(order.restocking_fee_override)
+        order.sudo(self.manager).write({'restocking_fee_override': 5.0})
+        self.assertEqual(order.restocking_fee_override, 5.0)
+
+    def test_inspection_rules(self):
+        order = self._create_received()
+        line = order.line_ids
+        Inspection = self.env['overseas.return.inspection'].sudo(self.user)
+        # never-received lines cannot be inspected
+        draft_order = self._create_order()
+        with self.assertRaises(UserError):
+            Inspection.create({'line_id': draft_order.line_ids.id})
+        inspection = Inspection.create({'line_id': line.id})
+        with self.assertRaises(UserError):
+            Inspection.create({'line_id': line.id})
+        self.assertEqual(self.env['overseas.return.inspection'].search_count(
+            [('line_id', '=', line.id)]), 1)
+        with self.assertRaises(AccessError):
+            inspection.write({'state': 'done'})
+        inspection.check_ids.write({'result': 'pass'})
+        inspection.write({'grade_id': self.grade['B'].id})
+        inspection.action_confirm()
+        self.assertEqual(line.state, 'inspected')
+        self.assertEqual(line.grade_id, self.grade['B'])
+        with self.assertRaises(AccessError):
+            inspection.write({'grade_id': self.grade['A'].id})
+        if inspection.check_ids:
+            with self.assertRaises(AccessError):
+                inspection.check_ids.write({'result': 'fail'})
+        self.assertEqual(line.grade_id, self.grade['B'])
+
+    def test_warehouse_user_runs_the_whole_floor(self):
+        """The guards refuse direct writes, not the actions: receive, inspect, dispose."""
+        order = self._create_order()
+        order.sudo(self.manager).action_approve()
+        as_user = self._as_user(order)
+        as_user.action_receive()
+        self.assertEqual(order.state, 'received')
+        self._as_user(order.line_ids).action_inspect()
+        inspection = order.line_ids.inspection_ids.sudo(self.user)
+        inspection.action_pass_open_checks()
+        inspection.write({'grade_id': self.grade['A'].id})
+        inspection.action_confirm()
+        as_user.action_dispose()
+        self.assertEqual(order.state, 'done')
+        self.assertEqual(self.qty_at(self.earbuds, self.stock_location), 1.0)
