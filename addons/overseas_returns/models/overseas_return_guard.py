@@ -7,12 +7,13 @@ directly (an empty tuple: only an action writes it). Actions run their writes in
 ``action_writes()`` (or are decorated with ``@owner_action``); that flag lives in the
 server's own thread, so no RPC argument or context key can raise it.
 """
-import functools
 import threading
 from contextlib import contextmanager
 
+from decorator import decorate
+
 from odoo import SUPERUSER_ID, _, models
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, UserError
 
 _local = threading.local()
 
@@ -30,12 +31,12 @@ def action_writes():
 
 def owner_action(method):
     """Decorator of an action (put it below @api.multi / @api.model): the fields the
-    guarded models own may be written while it runs."""
-    @functools.wraps(method)
-    def wrapper(*args, **kwargs):
+    guarded models own may be written while it runs. The signature is kept (Odoo's RPC
+    layer reads it to find the context argument)."""
+    def run_as_action(func, *args, **kwargs):
         with action_writes():
-            return method(*args, **kwargs)
-    return wrapper
+            return func(*args, **kwargs)
+    return decorate(method, run_as_action)
 
 
 def in_action():
@@ -100,3 +101,11 @@ class OverseasReturnGuardMixin(models.AbstractModel):
                  '%(state)s.') % {
             'field': label, 'record': self.display_name,
             'state': states.get(state, state)}
+
+
+def ensure_one_record(records):
+    """ensure_one() for methods integrators call: a clear, translated error."""
+    if len(records) != 1:
+        raise UserError(_('%(model)s: this works on exactly one record at a time, '
+                          '%(count)d were given.') % {
+            'model': records._description, 'count': len(records)})

@@ -1,11 +1,20 @@
+import math
+
+import psycopg2
+from psycopg2 import errorcodes
+
 from odoo import _, api, fields, models
 from odoo.addons import decimal_precision as dp
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tools import float_compare, float_is_zero
+from odoo.tools import float_compare, float_is_zero, float_round, mute_logger
 
 from .overseas_return_grade import DISPOSITIONS
 from .overseas_return_guard import owner_action
 from .overseas_return_reason import FAULT_PARTIES
+
+# sane bounds of one line: a pallet of units, not 1e9
+MAX_LINE_QTY = 100000.0
+MAX_PRICE = 1e9
 
 
 class OverseasReturnLine(models.Model):
@@ -93,16 +102,42 @@ class OverseasReturnLine(models.Model):
         for line in self:
             line.price_subtotal = line.product_qty * line.price_unit
 
-    @api.constrains('product_qty', 'qty_received')
+    @api.constrains('product_qty', 'qty_received', 'price_unit')
     def _check_quantities(self):
-        digits = self.env['decimal.precision'].precision_get('Product Unit of Measure')
+        """Finite, positive, within MAX_LINE_QTY, and in whole steps of the product's
+        unit (no half a Unit); prices finite and not negative."""
+        units = self.env.ref('product.product_uom_categ_unit', raise_if_not_found=False)
         for line in self:
-            if float_compare(line.product_qty, 0.0, precision_digits=digits) <= 0:
-                raise ValidationError(_('The returned quantity of %s must be positive.')
-                                      % line.product_id.display_name)
-            if line.qty_received < 0:
-                raise ValidationError(_('The received quantity of %s cannot be negative.')
-                                      % line.product_id.display_name)
+            name = line.product_id.display_name
+            uom = line.product_uom_id
+            rounding = uom.rounding or 0.01
+            if uom.category_id == units and uom.uom_type == 'reference':
+                rounding = max(rounding, 1.0)  # goods counted in units come whole
+            for label, qty, may_be_zero in ((_('returned'), line.product_qty, False),
+                                            (_('received'), line.qty_received, True)):
+                if not math.isfinite(qty):
+                    raise ValidationError(_('The %(what)s quantity of %(product)s must be a '
+                                            'number.') % {'what': label, 'product': name})
+                compare = float_compare(qty, 0.0, precision_rounding=rounding)
+                if compare < 0 or (compare == 0 and not may_be_zero):
+                    raise ValidationError(_('The %(what)s quantity of %(product)s must be '
+                                            'positive.') % {'what': label, 'product': name})
+                if qty > MAX_LINE_QTY:
+                    raise ValidationError(_(
+                        'The %(what)s quantity of %(product)s (%(qty)s) is beyond what one '
+                        'return line can hold (%(max)s).') % {
+                        'what': label, 'product': name, 'qty': qty, 'max': MAX_LINE_QTY})
+                if float_compare(qty, float_round(qty, precision_rounding=rounding),
+                                 precision_digits=6) != 0:
+                    raise ValidationError(_(
+                        '%(product)s is counted in steps of %(step)s %(uom)s: %(qty)s cannot '
+                        'be %(what)s.') % {
+                        'product': name, 'step': rounding, 'uom': uom.name,
+                        'qty': qty, 'what': label})
+            if not math.isfinite(line.price_unit) or line.price_unit < 0 \
+                    or line.price_unit > MAX_PRICE:
+                raise ValidationError(_('The unit price of %s must be a number between 0 '
+                                        'and %s.') % (name, MAX_PRICE))
 
     @api.constrains('product_qty', 'sale_line_id')
     def _check_sale_quantity(self):
@@ -111,6 +146,7 @@ class OverseasReturnLine(models.Model):
         if not lines:
             return
         sale_lines = lines.mapped('sale_line_id')
+        self._serialize_claims(sale_lines)
         claimed = self._claimed_qty_by_sale_line(sale_lines)
         shipped = self._shipped_qty_by_sale_line(sale_lines)
         for sale_line in sale_lines:
@@ -124,6 +160,31 @@ class OverseasReturnLine(models.Model):
                     'product': sale_line.product_id.display_name,
                     'sale': sale_line.order_id.name,
                     'claimed': claimed.get(sale_line.id, 0.0)})
+
+    @api.model
+    def _serialize_claims(self, sale_lines):
+        """Two returns claiming the same delivered units at the same moment (two clicks,
+        two portal requests, two workers): the second waits for no one. While the first
+        is uncommitted it is told so at once; once committed, PostgreSQL's serialization
+        failure (the sale lines were updated after its snapshot) makes Odoo retry the
+        request, which then sees the first claim."""
+        if not sale_lines:
+            return
+        try:
+            with self.env.cr.savepoint(), mute_logger('odoo.sql_db'):
+                self.env.cr.execute(
+                    'SELECT id FROM sale_order_line WHERE id IN %s '
+                    'FOR NO KEY UPDATE NOWAIT',
+                    (tuple(sale_lines.ids),))
+        except psycopg2.OperationalError as error:
+            if error.pgcode != errorcodes.LOCK_NOT_AVAILABLE:
+                raise
+            raise UserError(_('Another return of %s is being registered right now. '
+                              'Reload and try again.') % ', '.join(
+                                  sale_lines.mapped('order_id.name')))
+        # a real row update: a concurrent claim committed after our snapshot conflicts
+        self.env.cr.execute('UPDATE sale_order_line SET write_date = write_date '
+                            'WHERE id IN %s', (tuple(sale_lines.ids),))
 
     @api.model
     def _claimed_qty_by_sale_line(self, sale_lines, exclude_orders=None):
@@ -397,9 +458,12 @@ class OverseasReturnLine(models.Model):
     def _check_stock_in(self, location_field):
         """Refuse when the source location holds less than the lines would move."""
         needed = {}
-        for line in self:
+        # consumables are not counted in stock (Odoo keeps no reliable quants of them)
+        for line in self.filtered(lambda line: line.product_id.type == 'product'):
             key = (line.warehouse_id[location_field].id, line.product_id.id)
             needed[key] = needed.get(key, 0.0) + line.qty_received
+        if not needed:
+            return
         locations = list({location for location, _product in needed})
         groups = self.env['stock.quant'].sudo().read_group(
             [('location_id', 'in', locations),

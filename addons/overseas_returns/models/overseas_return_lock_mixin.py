@@ -24,7 +24,8 @@ class OverseasReturnLockMixin(models.AbstractModel):
         try:
             with self.env.cr.savepoint(), mute_logger('odoo.sql_db'):
                 self.env.cr.execute(
-                    'SELECT id FROM "%s" WHERE id IN %%s FOR UPDATE NOWAIT' % self._table,
+                    'SELECT id FROM "%s" WHERE id IN %%s FOR NO KEY UPDATE NOWAIT'
+                    % self._table,
                     (tuple(self.ids),))
         except psycopg2.OperationalError as error:
             if error.pgcode != errorcodes.LOCK_NOT_AVAILABLE:

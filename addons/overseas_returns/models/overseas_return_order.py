@@ -1,5 +1,5 @@
 from odoo import _, api, fields, models
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import AccessError, UserError, ValidationError
 
 from .overseas_return_guard import action_writes, owner_action
 
@@ -247,6 +247,10 @@ class OverseasReturnOrder(models.Model):
     @api.model
     def create(self, vals):
         self._check_owned_fields_create(vals)
+        if vals.get('warehouse_id') and not vals.get('company_id'):
+            # the warehouse's company, not the one the user happens to work in
+            vals = dict(vals, company_id=self.env['stock.warehouse'].browse(
+                vals['warehouse_id']).company_id.id)
         self._check_restocking_fee_right(vals)
         if vals.get('name', _('New')) == _('New'):
             vals['name'] = self.env['ir.sequence'].with_context(
@@ -271,6 +275,16 @@ class OverseasReturnOrder(models.Model):
                 not self.env.user.has_group('overseas_returns.group_returns_manager'):
             raise AccessError(_('Only a returns manager can set the restocking fee of a '
                                 'return.'))
+
+    @api.constrains('company_id', 'warehouse_id')
+    def _check_warehouse_company(self):
+        for order in self:
+            if order.warehouse_id.company_id and order.warehouse_id.company_id != order.company_id:
+                raise ValidationError(_(
+                    'The warehouse %(warehouse)s belongs to %(company)s: the return %(order)s '
+                    'must be in that company too.') % {
+                    'warehouse': order.warehouse_id.name,
+                    'company': order.warehouse_id.company_id.name, 'order': order.name})
 
     @api.multi
     def unlink(self):
@@ -563,6 +577,7 @@ class OverseasReturnOrder(models.Model):
         return values
 
     @api.model
+    @api.returns('self', lambda value: value.id)
     def create_from_sale_order(self, sale):
         """Create a draft return for a sale order's delivered, unclaimed lines."""
         line_vals = self._prepare_lines_from_sale(sale)
@@ -589,6 +604,7 @@ class OverseasReturnOrder(models.Model):
         }
 
     @api.model
+    @api.returns('self', lambda value: value.id)
     def create_from_delivery(self, picking):
         """Create a draft return for what a done delivery shipped."""
         if picking.picking_type_code != 'outgoing' or picking.state != 'done':

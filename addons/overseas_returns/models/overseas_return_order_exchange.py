@@ -2,7 +2,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import float_compare, html_escape
 
-from .overseas_return_guard import owner_action
+from .overseas_return_guard import ensure_one_record, owner_action
 
 
 class OverseasReturnExchangeMixin(models.AbstractModel):
@@ -52,7 +52,7 @@ class OverseasReturnExchangeMixin(models.AbstractModel):
     # ------------------------------------------------------------------ actions
     @api.multi
     def action_open_exchange_wizard(self):
-        self.ensure_one()
+        ensure_one_record(self)
         self._ensure_can_be_exchanged()
         action = self.env.ref('overseas_returns.overseas_return_exchange_action').read()[0]
         action['context'] = {'default_order_id': self.id}
@@ -67,7 +67,7 @@ class OverseasReturnExchangeMixin(models.AbstractModel):
 
     @api.multi
     def action_view_exchange_sale(self):
-        self.ensure_one()
+        ensure_one_record(self)
         action = self.env.ref('sale.action_quotations').read()[0]
         action.update(views=[(self.env.ref('sale.view_order_form').id, 'form')],
                       view_mode='form', res_id=self.exchange_sale_id.id, domain=[])
@@ -75,14 +75,16 @@ class OverseasReturnExchangeMixin(models.AbstractModel):
 
     @api.multi
     @owner_action
+    @api.returns('self', lambda value: {'model': value._name, 'id': value.id})
     def action_exchange(self, replacements):
-        """Send replacements instead of refunding; returns the delivery or quotation.
+        """Send replacements instead of refunding; returns the delivery or quotation
+        (over RPC: ``{'model': ..., 'id': ...}``).
 
         ``replacements`` is a list of dicts with ``return_line_id``, ``product_id``
         and ``quantity``. Replacements worth no more than the returned goods leave
         in a delivery; dearer ones go on a draft quotation for the difference.
         """
-        self.ensure_one()
+        ensure_one_record(self)
         if not self.env.user.has_group('overseas_returns.group_returns_user'):
             raise AccessError(_('Only returns users can exchange a return.'))
         self._lock_for_update()

@@ -1,6 +1,8 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
+from .overseas_return_guard import ensure_one_record
+
 PLACEHOLDER_PARTNER = 'overseas_returns.partner_unidentified'
 # keys of create_unidentified() values that describe the scanned unit (one line)
 LINE_KEYS = ('sku', 'product_id', 'product_qty', 'lpn', 'reason_id', 'customer_note')
@@ -58,6 +60,7 @@ class OverseasReturnIntakeMixin(models.AbstractModel):
 
     # ------------------------------------------------------------------ intake
     @api.model
+    @api.returns('self', lambda value: value.id)
     def create_unidentified(self, values):
         """Register a parcel that matches no order: a draft return of the placeholder
         customer, waiting in the unidentified parcels queue.
@@ -121,7 +124,7 @@ class OverseasReturnIntakeMixin(models.AbstractModel):
     @api.multi
     def action_open_match(self):
         """The Match button: the matching wizard of one unidentified parcel."""
-        self.ensure_one()
+        ensure_one_record(self)
         action = self.env.ref('overseas_returns.overseas_return_match_action').read()[0]
         action['context'] = {'default_order_id': self.id}
         return action
@@ -163,5 +166,5 @@ class OverseasReturnIntakeMixin(models.AbstractModel):
     @api.multi
     def action_open_scanner(self):
         """Continue this return on the scanner screen."""
-        self.ensure_one()
+        ensure_one_record(self)
         return self.env['overseas.return.scanner']._scanner_action(order=self)

@@ -2,6 +2,8 @@ from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import float_compare, float_is_zero, formatLang
 
+from .overseas_return_guard import ensure_one_record
+
 
 
 class OverseasReturnRefundMixin(models.AbstractModel):
@@ -111,7 +113,7 @@ class OverseasReturnRefundMixin(models.AbstractModel):
         (returned value minus deductions); with ``amount`` the credit note totals
         exactly that amount, spread over the returned products.
         """
-        self.ensure_one()
+        ensure_one_record(self)
         self._ensure_can_refund()
         proposal = self._refund_proposal(include_drafts=True)
         if amount is not None:
@@ -129,7 +131,7 @@ class OverseasReturnRefundMixin(models.AbstractModel):
 
     @api.multi
     def action_open_refund_wizard(self):
-        self.ensure_one()
+        ensure_one_record(self)
         wizard = self.env['overseas.return.refund.wizard']._create_for_order(self)
         action = self.env.ref('overseas_returns.overseas_return_refund_wizard_action').read()[0]
         action.update(res_id=wizard.id, context={})

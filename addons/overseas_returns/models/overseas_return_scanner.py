@@ -2,7 +2,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import float_compare
 
-from .overseas_return_guard import owner_action
+from .overseas_return_guard import ensure_one_record, owner_action
 
 # Command barcodes start with this prefix.  Odoo's own "O-CMD." and "O-BTN." codes are
 # taken by the web client itself, so ours must not use them.
@@ -158,7 +158,7 @@ class OverseasReturnScanner(models.Model):
         Returns plain values: result (done/warning/refused), message_type (the
         screen's colour), message and the ids of what the scanner shows now.
         """
-        self.ensure_one()
+        ensure_one_record(self)
         code = (code or '').strip()
         if not code:
             raise UserError(_('Nothing was scanned: the code is empty.'))

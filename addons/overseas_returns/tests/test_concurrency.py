@@ -3,6 +3,7 @@ database connections: one succeeds, the other is refused, nothing is done twice.
 from odoo import SUPERUSER_ID, api
 from odoo.exceptions import UserError
 from odoo.tests.common import TransactionCase
+from odoo.tools import mute_logger
 
 
 class TestConcurrency(TransactionCase):
@@ -74,3 +75,60 @@ class TestConcurrency(TransactionCase):
         self.assertEqual(self._qty(self.env2, warehouse.lot_stock_id), 2.0, 'moved once')
         self.assertEqual(self._qty(self.env2, warehouse.return_location_id), 0.0)
         self.assertEqual(line2.state, 'disposed')
+
+
+class TestConcurrentClaims(TransactionCase):
+    """Two "Register Return" clicks (or two portal requests) for the same delivered
+    units: the second is refused, or retried by Odoo and then refused; never two
+    returns of the same units."""
+
+    def setUp(self):
+        super(TestConcurrentClaims, self).setUp()
+        with self.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            code = 'K%03d' % (env['stock.warehouse'].search_count([]) % 1000)
+            warehouse = env['stock.warehouse'].create({'name': 'Claims %s' % code,
+                                                       'code': code})
+            product = env['product.product'].create({
+                'name': 'Claim Kettle %s' % code, 'type': 'product', 'list_price': 20.0})
+            env['stock.quant']._update_available_quantity(product, warehouse.lot_stock_id, 5)
+            partner = env['res.partner'].create({'name': 'Claim Customer %s' % code})
+            sale = env['sale.order'].create({
+                'partner_id': partner.id, 'warehouse_id': warehouse.id,
+                'order_line': [(0, 0, {'product_id': product.id, 'product_uom_qty': 2.0,
+                                       'price_unit': 20.0})]})
+            sale.action_confirm()
+            sale.picking_ids.move_lines.move_line_ids.qty_done = 2.0
+            sale.picking_ids.action_done()
+            self.sale_id = sale.id
+        self.cr1 = self.registry.cursor()
+        self.cr2 = self.registry.cursor()
+        self.addCleanup(self.cr1.close)
+        self.addCleanup(self.cr2.close)
+        self.env1 = api.Environment(self.cr1, SUPERUSER_ID, {})
+        self.env2 = api.Environment(self.cr2, SUPERUSER_ID, {})
+
+    def _register(self, env):
+        return env['overseas.return.order'].create_from_sale_order(
+            env['sale.order'].browse(self.sale_id))
+
+    def test_two_registrations_of_the_same_units(self):
+        import psycopg2.extensions
+        self._register(self.env1)                         # first click, not committed
+        with self.assertRaises(UserError):
+            self._register(self.env2)                     # second click: told at once
+        self.cr2.rollback()
+        # the second worker's snapshot predates the first commit
+        self.env2['sale.order'].browse(self.sale_id).read(['name'])
+        self.cr1.commit()
+        with self.assertRaises(psycopg2.extensions.TransactionRollbackError):
+            with mute_logger('odoo.sql_db'):
+                self._register(self.env2)                 # Odoo's RPC layer retries this
+        self.cr2.rollback()
+        with self.assertRaises(UserError):
+            self._register(self.env2)                     # the retry: nothing left
+        self.cr2.rollback()
+        returns = self.env2['overseas.return.order'].search(
+            [('sale_order_id', '=', self.sale_id)])
+        self.assertEqual(len(returns), 1)
+        self.assertEqual(sum(returns.mapped('line_ids.product_qty')), 2.0)

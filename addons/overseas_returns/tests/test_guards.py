@@ -134,3 +134,12 @@ class TestGuards(ReturnsCase):
         as_user.action_dispose()
         self.assertEqual(order.state, 'done')
         self.assertEqual(self.qty_at(self.earbuds, self.stock_location), 1.0)
+
+    def test_actions_keep_their_rpc_signature(self):
+        """Odoo's RPC layer (and <function> in data files) reads the arguments of the
+        method it calls: a guarded action must still take ids and a context."""
+        from odoo.api import call_kw
+        order = self._create_order()
+        Order = self.env['overseas.return.order'].sudo(self.manager)
+        self.assertTrue(call_kw(Order, 'action_approve', [order.ids], {'context': {}}))
+        self.assertEqual(order.state, 'approved')
