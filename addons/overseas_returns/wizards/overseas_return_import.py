@@ -2,6 +2,7 @@ import base64
 import csv
 import datetime
 import io
+import itertools
 import logging
 import math
 import os
@@ -88,6 +89,9 @@ ENCODINGS = {'utf-8': 'utf-8-sig', 'gb18030': 'gb18030', 'cp1252': 'cp1252'}
 # (hanzi or CJK punctuation), the bulk of any real Chinese text
 GBK_PAIR = re.compile(rb'([\xa1-\xf7][\xa1-\xfe])|[\x80-\xff][\x00-\xff]?')
 GB2312_SHARE = 0.8
+HIGH_RUN = re.compile(rb'[\x80-\xff]+')
+WESTERN_RUNS = 0.2
+MAX_SCANNED_RUNS = 20000
 # advisory locks of the importer: (this class id, hash of company and channel)
 LOCK_CLASS = 52071
 CLAIM_TABLE = 'overseas_return_import_claim'
@@ -114,6 +118,23 @@ def _gb2312_share(data):
     matches = GBK_PAIR.findall(data)
     other = matches.count(b'')
     return len(matches) - other, other
+
+
+def _western_runs(data):
+    """(Western-looking runs, runs) of consecutive high bytes (the first 20,000).
+
+    A GBK character is two bytes, and Chinese words stand between spaces, digits or
+    punctuation; an accented Western letter is one byte inside a word. A run of odd
+    length, or one with ASCII letters on both sides ("Gr|\xf6\xdf|e"), looks Western.
+    """
+    western = total = 0
+    for match in itertools.islice(HIGH_RUN.finditer(data), MAX_SCANNED_RUNS):
+        total += 1
+        start, end = match.span()
+        inside_word = data[start - 1:start].isalpha() and data[end:end + 1].isalpha()
+        if (end - start) % 2 or inside_word:
+            western += 1
+    return western, total
 
 
 def _normalise_header(value):
@@ -460,9 +481,11 @@ class OverseasReturnImport(models.TransientModel):
 
         GB18030 decodes almost any bytes, so "it decodes" proves nothing. The rule:
         read as GBK, at least 80% of the high-byte pairs must be GB2312 characters
-        (both bytes 0xA1-0xFE), as in any Chinese text; Western text gives lone
-        accented letters followed by ASCII letters instead. Whatever only one of the
-        two decodes is that one. The wizard's encoding field settles other cases.
+        (both bytes 0xA1-0xFE), as in any Chinese text (Western text gives lone
+        accented letters followed by ASCII letters instead), and at most 20% of the
+        runs of high bytes may look Western (see _western_runs: "Größe" is a GB2312
+        pair, but inside a word). Whatever only one of the two decodes is that one.
+        The wizard's encoding field settles other cases.
         """
         decoded = {}
         for encoding in ('gb18030', 'cp1252'):
@@ -475,7 +498,9 @@ class OverseasReturnImport(models.TransientModel):
         if len(decoded) == 1:
             return list(decoded.values())[0]
         common, other = _gb2312_share(data)
-        if common and common >= GB2312_SHARE * (common + other):
+        western, runs = _western_runs(data)
+        if common and common >= GB2312_SHARE * (common + other) \
+                and western <= WESTERN_RUNS * runs:
             return decoded['gb18030']
         return decoded['cp1252']
 
