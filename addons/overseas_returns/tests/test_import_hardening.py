@@ -163,11 +163,13 @@ class TestImportHardening(ReturnsCase):
         self.assertEqual(set(orders.mapped('line_ids.customer_note')), {WESTERN})
 
     def test_encoding_chosen_on_the_wizard(self):
-        content = self._csv([HEADER, row('ENC-1', customer='Ôº')], 'cp1252')
+        # Windows-1252 bytes that also read as GBK: 张伟
+        content = self._csv([HEADER, row('ENC-1', customer='ÕÅÎ°')], 'cp1252')
+        self.assertEqual(self._wizard(content)._decode(content).split(',')[-3], '张伟')
         self._refused(content, 'is not in the encoding UTF-8', encoding='utf-8')
         wizard = self._wizard(content, encoding='cp1252')
         wizard.action_import()
-        self.assertEqual(self._returns('ENC-1').partner_id.name, 'Ôº')
+        self.assertEqual(self._returns('ENC-1').partner_id.name, 'ÕÅÎ°')
 
     # ------------------------------------------------------------------ formulas
     def test_formulas_never_written(self):

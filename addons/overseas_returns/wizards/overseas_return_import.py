@@ -16,7 +16,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import float_compare, float_round
 
-from ..models.overseas_return_guard import owner_action
+from ..models.overseas_return_guard import action_writes
 
 _logger = logging.getLogger(__name__)
 
@@ -236,12 +236,18 @@ class OverseasReturnImport(models.TransientModel):
 
     # ------------------------------------------------------------------ action
     @api.multi
-    @owner_action
     def action_import(self):
         """Read the file, check every row, create the returns (see the class).
 
         Rights first, then the size limits, then parsing; answers an action (a dict).
+        The action's writes run inside action_writes() rather than under
+        @owner_action: that decorator's (*args, **kwargs) wrapper hides the method's
+        arguments from Odoo's call_kw, so XML-RPC calls of the method failed.
         """
+        with action_writes():
+            return self._action_import()
+
+    def _action_import(self):
         if len(self) != 1:
             raise UserError(_('Import one manifest at a time: %(count)s import '
                               'wizards were given.') % {'count': len(self)})
