@@ -76,8 +76,9 @@ def main():
     parser.add_argument('--per-order', type=int, default=4)
     parser.add_argument('--format', choices=('xlsx', 'csv'), default='xlsx')
     parser.add_argument('--customers', type=int, default=0,
-                        help='distinct customer names in the file, each a new partner '
-                             '(0: no customer column values, one partner per channel)')
+                        help='distinct customer names in the file (a name alone is '
+                             'no key: each order gets a new partner; 0: no customer '
+                             'column values, one partner per channel)')
     parser.add_argument('--keep', action='store_true',
                         help='commit the imported returns instead of rolling them back')
     args = parser.parse_args()

@@ -23,6 +23,7 @@
         'data/overseas_return_data.xml',
         'data/overseas_return_refund_data.xml',
         'data/overseas_return_unidentified_data.xml',
+        'data/overseas_return_import_data.xml',
         'views/overseas_return_order_views.xml',
         'views/overseas_return_line_views.xml',
         'views/overseas_returns_config_views.xml',

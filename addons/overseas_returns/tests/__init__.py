@@ -20,3 +20,5 @@ from . import test_odoo_contracts
 from . import test_valuation
 from . import test_guards
 from . import test_hardening
+from . import test_import_hardening
+from . import test_import_concurrency

@@ -2,17 +2,21 @@ import base64
 import csv
 import datetime
 import io
+import itertools
 import logging
 import math
 import os
 import re
+import zipfile
 
+import psycopg2
 import xlrd
 
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
+from odoo.tools import float_compare, float_round
 
-from ..models.overseas_return_guard import owner_action
+from ..models.overseas_return_guard import action_writes
 
 _logger = logging.getLogger(__name__)
 
@@ -28,6 +32,9 @@ GENERIC_COLUMNS = [
     ('condition', 'condition', False),
     ('note', 'note', False),
     ('lpn', 'lpn', False),
+    ('email', 'customer_email', False),
+    ('buyer_id', 'buyer_id', False),
+    ('customer_ref', 'customer_ref', False),
 ]
 # Amazon Seller Central > Reports > Fulfillment > Customer returns, as downloaded
 AMAZON_COLUMNS = [
@@ -42,6 +49,8 @@ AMAZON_COLUMNS = [
     ('note', 'customer_comments', False),
     ('center', 'fulfillment_center_id', False),
     ('customer', 'customer', False),
+    ('email', 'buyer_email', False),
+    ('buyer_id', 'buyer_id', False),
 ]
 PRESET_COLUMNS = {'generic': GENERIC_COLUMNS, 'amazon': AMAZON_COLUMNS}
 # header spelling shown to the user (Amazon's report uses dashes)
@@ -57,6 +66,75 @@ CHUNK_ORDERS = 100
 # a manifest brings thousands of returns: no creation message, no follower per return
 IMPORT_CONTEXT = {'tracking_disable': True, 'mail_notrack': True,
                   'mail_create_nolog': True, 'mail_create_nosubscribe': True}
+
+# limits checked before any parsing (system parameters override the defaults)
+MAX_BYTES = 10 * 1024 * 1024
+MAX_ROWS = 100000
+PARAM_MAX_BYTES = 'overseas_returns.import_max_bytes'
+PARAM_MAX_ROWS = 'overseas_returns.import_max_rows'
+UNZIPPED_FACTOR = 10          # an .xlsx may unpack to 10 times the byte cap
+MAX_ZIP_MEMBERS = 1000
+MAX_QTY_PER_ROW = 10000.0
+MIN_RETURN_YEAR = 2000
+# a cell starting with one of these is a formula to a spreadsheet
+FORMULA_CHARS = ('=', '+', '-', '@', '\t', '\r')
+# identifiers starting with a formula character are refused; free text is stripped
+IDENTIFIER_KEYS = ('origin_ref', 'tracking_ref', 'sku', 'lpn', 'email', 'buyer_id',
+                   'customer_ref')
+CUSTOMER_KEYS = ('customer', 'email', 'buyer_id', 'customer_ref')
+TEXT_KEYS = ('customer', 'note', 'condition', 'disposition', 'status', 'center')
+EMAIL = re.compile(r'^[^@\s,;]+@[^@\s,;]+\.[^@\s,;]+$')
+ENCODINGS = {'utf-8': 'utf-8-sig', 'gb18030': 'gb18030', 'cp1252': 'cp1252'}
+# GBK byte pairs, aligned as a GBK decoder reads them; group 1: a GB2312 character
+# (hanzi or CJK punctuation), the bulk of any real Chinese text
+GBK_PAIR = re.compile(rb'([\xa1-\xf7][\xa1-\xfe])|[\x80-\xff][\x00-\xff]?')
+GB2312_SHARE = 0.8
+HIGH_RUN = re.compile(rb'[\x80-\xff]+')
+WESTERN_RUNS = 0.2
+MAX_SCANNED_RUNS = 20000
+# advisory locks of the importer: (this class id, hash of company and channel)
+LOCK_CLASS = 52071
+CLAIM_TABLE = 'overseas_return_import_claim'
+
+
+def _neutralise(value):
+    """A cell for the error file: formulas come back as text (a leading quote)."""
+    if isinstance(value, str) and value.startswith(FORMULA_CHARS):
+        return "'" + value
+    return value
+
+
+def _strip_formula(value):
+    return value.lstrip('=+-@\t\r\n ').strip()
+
+
+def _gb2312_share(data):
+    """(GB2312 pairs, other high-byte pairs) of ``data`` read as GBK.
+
+    Chinese text in GBK is almost only GB2312 pairs (both bytes 0xA1-0xFE);
+    Windows-1252 text has lone accented letters followed by ASCII, which GBK reads
+    as rare extension characters, or is not even valid GBK.
+    """
+    matches = GBK_PAIR.findall(data)
+    other = matches.count(b'')
+    return len(matches) - other, other
+
+
+def _western_runs(data):
+    """(Western-looking runs, runs) of consecutive high bytes (the first 20,000).
+
+    A GBK character is two bytes, and Chinese words stand between spaces, digits or
+    punctuation; an accented Western letter is one byte inside a word. A run of odd
+    length, or one with ASCII letters on both sides ("Gr|\xf6\xdf|e"), looks Western.
+    """
+    western = total = 0
+    for match in itertools.islice(HIGH_RUN.finditer(data), MAX_SCANNED_RUNS):
+        total += 1
+        start, end = match.span()
+        inside_word = data[start - 1:start].isalpha() and data[end:end + 1].isalpha()
+        if (end - start) % 2 or inside_word:
+            western += 1
+    return western, total
 
 
 def _normalise_header(value):
@@ -120,6 +198,14 @@ class OverseasReturnImport(models.TransientModel):
         ('amazon', 'Amazon FBA customer returns report'),
         ('generic', 'Generic return manifest'),
     ], string='File Layout', default='auto', required=True)
+    encoding = fields.Selection([
+        ('auto', 'Recognise'),
+        ('utf-8', 'UTF-8'),
+        ('gb18030', 'Chinese (GBK, GB18030)'),
+        ('cp1252', 'Western European (Windows-1252)'),
+    ], string='Text Encoding', default='auto', required=True,
+        help='For CSV and text files. Recognise: UTF-8 when the file is valid UTF-8, '
+             'else GBK or Windows-1252, whichever the bytes fit.')
     import_good_rows = fields.Boolean(
         string='Import the Good Rows',
         help='When some rows have problems, import the others and download the bad '
@@ -134,6 +220,15 @@ class OverseasReturnImport(models.TransientModel):
     error_file = fields.Binary(string='Rows with Errors (CSV)', readonly=True)
     error_filename = fields.Char(string='Error Filename', readonly=True)
 
+    @api.model_cr
+    def init(self):
+        """The claims of the importer: one row per company and channel, written by
+        each import (see _claim_import)."""
+        self.env.cr.execute("""
+            CREATE TABLE IF NOT EXISTS %s (
+                key varchar PRIMARY KEY,
+                claimed_at timestamp without time zone)""" % CLAIM_TABLE)
+
     @api.onchange('preset')
     def _onchange_preset(self):
         if self.preset == 'amazon' and not self.channel_id:
@@ -141,10 +236,22 @@ class OverseasReturnImport(models.TransientModel):
 
     # ------------------------------------------------------------------ action
     @api.multi
-    @owner_action
     def action_import(self):
-        """Read the file, check every row, create the returns (see the class)."""
-        self.ensure_one()
+        """Read the file, check every row, create the returns (see the class).
+
+        Rights first, then the size limits, then parsing; answers an action (a dict).
+        The action's writes run inside action_writes() rather than under
+        @owner_action: that decorator's (*args, **kwargs) wrapper hides the method's
+        arguments from Odoo's call_kw, so XML-RPC calls of the method failed.
+        """
+        with action_writes():
+            return self._action_import()
+
+    def _action_import(self):
+        if len(self) != 1:
+            raise UserError(_('Import one manifest at a time: %(count)s import '
+                              'wizards were given.') % {'count': len(self)})
+        self._check_import_rights()
         header, rows = self._read_file()
         preset = self.preset if self.preset != 'auto' else self._detect_preset(header)
         columns = self._map_columns(header, preset)
@@ -159,6 +266,7 @@ class OverseasReturnImport(models.TransientModel):
         if bad and not self.import_good_rows:
             raise UserError(self._errors_message(bad, len(records)))
         good = [record for record in records if not record['errors']]
+        self._claim_import(channel)
         created_orders, line_count, skipped = self._import_records(
             good, preset, channel)
         values = {
@@ -185,6 +293,55 @@ class OverseasReturnImport(models.TransientModel):
             action['domain'] = [('id', 'in', self.order_ids.ids)]
         return action
 
+    def _check_import_rights(self):
+        """Before the file is even decoded: returns users who may create returns."""
+        if not self.env.user.has_group('overseas_returns.group_returns_user'):
+            raise AccessError(_('Only returns users may import return manifests.'))
+        if not self.env['overseas.return.order'].check_access_rights(
+                'create', raise_exception=False):
+            raise AccessError(_('You may not create returns, so you may not import '
+                                'a return manifest.'))
+
+    def _claim_import(self, channel):
+        """Serialise the imports of one company and channel.
+
+        The advisory lock makes a second import of the same channel wait for the
+        first. Waiting is not enough under Odoo's REPEATABLE READ: the second's
+        snapshot predates the first's commit, so it would not see the returns just
+        created. Each import therefore also writes its claim row: writing a row that a
+        transaction committed after our snapshot fails with a serialization failure,
+        which Odoo's RPC layer retries in a fresh transaction; that one sees the first
+        import's returns and skips their rows.
+        """
+        company = self.warehouse_id.company_id
+        key = '%s:%s' % (company.id, channel.id or 0)
+        cr = self.env.cr
+        cr.execute('SELECT pg_advisory_xact_lock(%s, hashtext(%s))', (LOCK_CLASS, key))
+        try:
+            with cr.savepoint():
+                cr.execute("""
+                    INSERT INTO %s (key, claimed_at)
+                    VALUES (%%s, now() at time zone 'UTC')
+                    ON CONFLICT (key) DO UPDATE SET claimed_at = EXCLUDED.claimed_at
+                """ % CLAIM_TABLE, (key,), log_exceptions=False)
+        except psycopg2.extensions.TransactionRollbackError:
+            message = _('Another import of returns for %(channel)s finished while this '
+                        'one was starting. Nothing was imported by this one: import the '
+                        'file again, the rows already imported will be skipped.') % {
+                'channel': channel.name or _('no sales channel')}
+            # the same SQL state, so that Odoo's RPC layer retries the whole import
+            cr.execute("DO $$ BEGIN RAISE EXCEPTION USING ERRCODE = "
+                       "'serialization_failure', MESSAGE = %s; END $$",
+                       (message,), log_exceptions=False)
+
+    def _import_limit(self, key, default):
+        value = self.env['ir.config_parameter'].sudo().get_param(key)
+        try:
+            value = int(value)
+        except (TypeError, ValueError):
+            return default
+        return value if value > 0 else default
+
     def _action_reopen(self):
         action = self.env.ref(
             'overseas_returns.overseas_return_import_action').read()[0]
@@ -197,13 +354,25 @@ class OverseasReturnImport(models.TransientModel):
         return self.filename or _('The file')
 
     def _read_file(self):
-        """Return the header cells and [(row number, cells)] of the non-blank rows."""
-        data = base64.b64decode(self.data_file or b'')
+        """Return the header cells and [(row number, cells)] of the non-blank rows.
+
+        The byte cap is checked on the base64 text before decoding, the unpacked size
+        of an .xlsx before xlrd opens it, the row cap while reading.
+        """
+        max_bytes = self._import_limit(PARAM_MAX_BYTES, MAX_BYTES)
+        encoded = self.data_file or b''
+        if len(encoded) * 3 // 4 > max_bytes + 3:
+            raise self._too_large(len(encoded) * 3 // 4, max_bytes)
+        data = base64.b64decode(encoded)
+        if len(data) > max_bytes:
+            raise self._too_large(len(data), max_bytes)
         if not data.strip():
             raise UserError(_('%(file)s is empty: it has no return rows.')
                             % {'file': self._file_label()})
         extension = os.path.splitext(self.filename or '')[1].lower()
         if data.startswith(EXCEL_MAGIC) or extension in EXCEL_EXTENSIONS:
+            if data.startswith(b'PK'):
+                self._check_zip(data, max_bytes)
             table = self._read_excel(data)
         elif extension in TEXT_EXTENSIONS or not extension:
             table = self._read_text(data, extension)
@@ -216,6 +385,31 @@ class OverseasReturnImport(models.TransientModel):
                             % {'file': self._file_label()})
         return numbered[0][1], numbered[1:]
 
+    def _too_large(self, size, max_bytes):
+        return UserError(_('%(file)s is too large (%(size)s MB): a manifest may have at '
+                           'most %(max)s MB. Split it into smaller files.') % {
+            'file': self._file_label(), 'size': round(size / 1048576.0, 1),
+            'max': round(max_bytes / 1048576.0, 1)})
+
+    def _too_many_rows(self, max_rows):
+        return UserError(_('%(file)s has more than %(max)s rows: split it into smaller '
+                           'files.') % {'file': self._file_label(), 'max': max_rows})
+
+    def _check_zip(self, data, max_bytes):
+        """An .xlsx is a zip: refuse it by its declared unpacked size, before xlrd
+        unpacks anything (zipfile never unpacks more than a member declares)."""
+        try:
+            members = zipfile.ZipFile(io.BytesIO(data)).infolist()
+        except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError):
+            raise self._not_a_spreadsheet()
+        limit = max_bytes * UNZIPPED_FACTOR
+        if len(members) > MAX_ZIP_MEMBERS or \
+                sum(member.file_size for member in members) > limit:
+            raise UserError(_('%(file)s unpacks to more than %(max)s MB, which no '
+                              'manifest needs: it is refused unread. Save it again from '
+                              'Excel or split it into smaller files.') % {
+                'file': self._file_label(), 'max': round(limit / 1048576.0, 1)})
+
     def _not_a_spreadsheet(self):
         return UserError(_('%(file)s is not a spreadsheet. Import an Excel file (.xls, '
                            '.xlsx), a CSV file or a tab-separated text file (.txt).')
@@ -225,14 +419,17 @@ class OverseasReturnImport(models.TransientModel):
         try:
             book = xlrd.open_workbook(file_contents=data)
             sheet = next((sheet for sheet in book.sheets() if sheet.nrows), None)
-            if sheet is None:
-                return []
-            return [[_xls_cell(cell, book.datemode) for cell in sheet.row(index)]
-                    for index in range(sheet.nrows)]
         except Exception as error:  # xlrd raises many kinds on files that are not Excel
             _logger.info('Return manifest %s is not readable by xlrd: %s',
                          self.filename, error)
             raise self._not_a_spreadsheet()
+        if sheet is None:
+            return []
+        max_rows = self._import_limit(PARAM_MAX_ROWS, MAX_ROWS)
+        if sheet.nrows > max_rows + 1:
+            raise self._too_many_rows(max_rows)
+        return [[_xls_cell(cell, book.datemode) for cell in sheet.row(index)]
+                for index in range(sheet.nrows)]
 
     def _read_text(self, data, extension):
         text = self._decode(data)
@@ -242,22 +439,76 @@ class OverseasReturnImport(models.TransientModel):
         else:
             delimiter = max(',;', key=first_line.count)
         reader = csv.reader(io.StringIO(text, newline=''), delimiter=delimiter)
-        return [[cell.strip() for cell in row] for row in reader]
+        max_rows = self._import_limit(PARAM_MAX_ROWS, MAX_ROWS)
+        table = []
+        try:
+            for row in reader:
+                if len(table) > max_rows:
+                    raise self._too_many_rows(max_rows)
+                table.append([cell.strip() for cell in row])
+        except csv.Error as error:  # e.g. a field longer than csv's limit
+            _logger.info('Return manifest %s is not readable as CSV: %s',
+                         self.filename, error)
+            raise self._not_a_spreadsheet()
+        return table
 
     def _decode(self, data):
-        """UTF-8 (with or without BOM), UTF-16 with BOM, else GBK (as GB18030)."""
-        if data.startswith((b'\xff\xfe', b'\xfe\xff')):
-            encodings = ('utf-16',)
-        else:
-            encodings = ('utf-8-sig', 'gb18030')
-        for encoding in encodings:
+        """The encoding chosen on the wizard; else UTF-16 with BOM, UTF-8 (with or
+        without BOM), else GBK or Windows-1252 (see _decode_legacy)."""
+        if self.encoding and self.encoding != 'auto':
             try:
-                text = data.decode(encoding)
+                text = data.decode(ENCODINGS[self.encoding])
+            except UnicodeDecodeError:
+                raise UserError(_('%(file)s is not in the encoding %(encoding)s. Choose '
+                                  'another text encoding, or "Recognise".') % {
+                    'file': self._file_label(),
+                    'encoding': dict(self._fields['encoding']._description_selection(
+                        self.env))[self.encoding]})
+        elif data.startswith((b'\xff\xfe', b'\xfe\xff')):
+            try:
+                text = data.decode('utf-16')
+            except UnicodeDecodeError:
+                raise self._not_a_spreadsheet()
+        else:
+            try:
+                text = data.decode('utf-8-sig')
+            except UnicodeDecodeError:
+                text = self._decode_legacy(data)
+        if '\x00' in text:
+            raise UserError(_('%(file)s is not a spreadsheet: it contains binary data '
+                              '(NUL bytes). Save it as CSV or Excel and import it '
+                              'again.') % {'file': self._file_label()})
+        if not self._looks_like_text(text):
+            raise self._not_a_spreadsheet()
+        return text
+
+    def _decode_legacy(self, data):
+        """Not UTF-8: GBK (as GB18030) or Windows-1252.
+
+        GB18030 decodes almost any bytes, so "it decodes" proves nothing. The rule:
+        read as GBK, at least 80% of the high-byte pairs must be GB2312 characters
+        (both bytes 0xA1-0xFE), as in any Chinese text (Western text gives lone
+        accented letters followed by ASCII letters instead), and at most 20% of the
+        runs of high bytes may look Western (see _western_runs: "Größe" is a GB2312
+        pair, but inside a word). Whatever only one of the two decodes is that one.
+        The wizard's encoding field settles other cases.
+        """
+        decoded = {}
+        for encoding in ('gb18030', 'cp1252'):
+            try:
+                decoded[encoding] = data.decode(encoding)
             except UnicodeDecodeError:
                 continue
-            if self._looks_like_text(text):
-                return text
-        raise self._not_a_spreadsheet()
+        if not decoded:
+            raise self._not_a_spreadsheet()
+        if len(decoded) == 1:
+            return list(decoded.values())[0]
+        common, other = _gb2312_share(data)
+        western, runs = _western_runs(data)
+        if common and common >= GB2312_SHARE * (common + other) \
+                and western <= WESTERN_RUNS * runs:
+            return decoded['gb18030']
+        return decoded['cp1252']
 
     @staticmethod
     def _looks_like_text(text):
@@ -309,11 +560,17 @@ class OverseasReturnImport(models.TransientModel):
     # ------------------------------------------------------------------ checking
     def _check_rows(self, records, preset, channel):
         """Resolve products and reasons for the whole file; note each row's problems."""
+        for record in records:
+            self._check_formulas(record)
         products = self._products_by_sku({r['values']['sku'] for r in records})
+        product_info = self._product_info(set(products.values()))
         reasons = self._reason_finder(preset, channel)
         seen = {}
         for record in records:
             values = record['values']
+            if values.get('email') and not EMAIL.match(values['email']):
+                self._add_error(record, 'email', _(
+                    '"%(value)s" is not an e-mail address') % {'value': values['email']})
             required = ('sku', 'quantity') \
                 if self._is_unidentified_row(values, preset) \
                 else ('origin_ref', 'sku', 'quantity')
@@ -325,17 +582,41 @@ class OverseasReturnImport(models.TransientModel):
                     'unknown SKU "%(sku)s": no product has this internal reference or '
                     'barcode') % {'sku': values['sku']})
             values['product'] = products.get(values['sku'])
+            info = product_info.get(values['product'])
+            if info and info['type'] not in ('product', 'consu'):
+                self._add_error(record, 'sku', _(
+                    '%(sku)s is a service: only stockable and consumable products can '
+                    'be returned') % {'sku': values['sku']})
             if values['quantity']:
                 values['qty'] = self._parse_quantity(values['quantity'])
                 if values['qty'] is None:
                     self._add_error(record, 'quantity', _(
                         '"%(value)s" is not a positive number') % {
                         'value': values['quantity']})
+                elif values['qty'] > MAX_QTY_PER_ROW:
+                    self._add_error(record, 'quantity', _(
+                        '"%(value)s" is more than the %(max)s units one row may '
+                        'return') % {'value': values['quantity'],
+                                     'max': int(MAX_QTY_PER_ROW)})
+                elif info and not self._fits_uom(values['qty'], info):
+                    self._add_error(record, 'quantity', _(
+                        '"%(value)s" does not fit the unit of measure of %(sku)s: '
+                        '%(uom)s in steps of %(step)s') % {
+                        'value': values['quantity'], 'sku': values['sku'],
+                        'uom': info['uom_name'], 'step': '%g' % (
+                            info['factor'] if info['countable'] else info['rounding'])})
             values['return_date'] = self._parse_date(values['date'])
             if values['return_date'] is False:
                 self._add_error(record, 'date', _(
                     '"%(value)s" is not a date; write it as YYYY-MM-DD') % {
                     'value': _as_text(values['date'])})
+            elif values['return_date'] and not self._plausible_date(
+                    values['return_date']):
+                self._add_error(record, 'date', _(
+                    '"%(value)s" is not a plausible return date: it must lie between '
+                    '%(first)s and one year from today') % {
+                    'value': _as_text(values['date']),
+                    'first': '%s-01-01' % MIN_RETURN_YEAR})
             values['reason_id'] = values['reason'] and reasons(values['reason'])
             if values['reason_id'] is None:
                 self._add_error(record, 'reason', _('unknown reason code "%(code)s"')
@@ -348,6 +629,65 @@ class OverseasReturnImport(models.TransientModel):
                         'number)') % {'row': seen[key]})
                 else:
                     seen[key] = record['row']
+
+    def _check_formulas(self, record):
+        """Formula injection: a free-text cell loses its leading formula characters
+        (=, +, -, @, tab, CR), a cell identifying something (order, tracking number,
+        SKU, LPN, customer keys) that starts with one is a row error."""
+        values = record['values']
+        for key in TEXT_KEYS:
+            value = values.get(key)
+            if value and value.startswith(FORMULA_CHARS):
+                values[key] = _strip_formula(value)
+        for key in IDENTIFIER_KEYS:
+            value = values.get(key)
+            if value and value.startswith(FORMULA_CHARS):
+                values[key] = ''
+                if _strip_formula(value):
+                    self._add_error(record, key, _(
+                        '"%(value)s" starts with "%(char)s", which a spreadsheet reads '
+                        'as a formula: write the value without it') % {
+                        'value': value, 'char': value[0].replace('\t', '\\t')
+                        .replace('\r', '\\r')})
+
+    def _product_info(self, product_ids):
+        """{product id: type and unit of measure}: two reads for the file."""
+        if not product_ids:
+            return {}
+        products = self.env['product.product'].search_read(
+            [('id', 'in', list(product_ids))], ['type', 'uom_id'])
+        uoms = {uom['id']: uom for uom in self.env['product.uom'].search_read(
+            [('id', 'in', list({p['uom_id'][0] for p in products}))],
+            ['name', 'rounding', 'factor', 'category_id'])}
+        unit_category = self.env.ref('product.product_uom_categ_unit',
+                                     raise_if_not_found=False)
+        info = {}
+        for product in products:
+            uom = uoms[product['uom_id'][0]]
+            info[product['id']] = {
+                'type': product['type'], 'uom_name': uom['name'],
+                'rounding': uom['rounding'], 'factor': uom['factor'] or 1.0,
+                'countable': bool(unit_category)
+                and uom['category_id'][0] == unit_category.id}
+        return info
+
+    @staticmethod
+    def _fits_uom(qty, info):
+        """The UoM's rounding; units (pieces, dozens) count whole pieces."""
+        rounding = info['rounding'] or 0.001
+        if float_compare(qty, float_round(qty, precision_rounding=rounding),
+                         precision_digits=9):
+            return False
+        if info['countable']:
+            pieces = qty / info['factor']
+            return abs(pieces - round(pieces)) < 1e-6
+        return True
+
+    @staticmethod
+    def _plausible_date(date):
+        first = datetime.date(MIN_RETURN_YEAR, 1, 1)
+        last = datetime.date.today() + datetime.timedelta(days=366)
+        return first <= fields.Date.from_string(date) <= last
 
     @staticmethod
     def _row_key(values):
@@ -453,13 +793,13 @@ class OverseasReturnImport(models.TransientModel):
     def _error_csv(self, header, bad):
         output = io.StringIO()
         writer = csv.writer(output)
-        writer.writerow([_as_text(cell) for cell in header] + [_('Error')])
+        writer.writerow([_neutralise(_as_text(cell)) for cell in header] + [_('Error')])
         for record in bad:
             cells = [_as_text(cell) for cell in record['cells']]
             cells += [''] * (len(header) - len(cells))
-            writer.writerow(cells + ['; '.join(
+            writer.writerow([_neutralise(cell) for cell in cells + ['; '.join(
                 self._error_line(record, column, message)
-                for column, message in record['errors'])])
+                for column, message in record['errors'])]])
         # with a BOM so that Excel opens Chinese text correctly
         return base64.b64encode(output.getvalue().encode('utf-8-sig'))
 
@@ -554,34 +894,77 @@ class OverseasReturnImport(models.TransientModel):
         return [ref.strip() for ref in (text or '').split(',') if ref.strip()]
 
     def _partners_for(self, groups, channel):
-        """{origin_ref: partner id}: customers by name (one search), created if unknown.
+        """{origin_ref: partner id}, by a stable key, never by name alone.
 
-        Rows without a customer go to one partner per channel, e.g. "Amazon customer".
+        The keys, in this order: the marketplace buyer id (kept on the partners the
+        import creates as the reference ``CHANNEL:buyer id``), the customer reference
+        (a partner's reference), the e-mail address (case-insensitive). A row with only
+        a name gets a new partner for its order: a name proves nothing, and matching it
+        would attach a stranger's return to an existing (portal) customer. Rows without
+        any customer go to one partner per channel, e.g. "Amazon customer", itself
+        found by its reference ``CHANNEL:``. One search per kind of key.
         """
+        prefix = (channel.code or str(channel.id)).upper() if channel else 'IMPORT'
         if channel:
             default_name = _('%(channel)s customer') % {'channel': channel.name}
         else:
             default_name = _('Imported returns customer')
-        wanted = {ref: next((v['customer'] for v in rows if v.get('customer')),
-                            default_name) for ref, rows in groups.items()}
+        wanted = {}
+        for origin_ref, rows in groups.items():
+            values = next((v for v in rows if any(v.get(k) for k in CUSTOMER_KEYS)), {})
+            buyer = values.get('buyer_id')
+            email = (values.get('email') or '').lower()
+            wanted[origin_ref] = {
+                'buyer_key': buyer and '%s:%s' % (prefix, buyer),
+                'ref': values.get('customer_ref') or '',
+                'email': email,
+                'name': values.get('customer') or buyer or values.get('email') or '',
+            }
+            if not any(wanted[origin_ref].values()):
+                wanted[origin_ref].update(buyer_key='%s:' % prefix, name=default_name)
         Partner = self.env['res.partner']
-        by_name = {}
-        # the oldest partner of that name that is not a contact of a company
-        for partner in Partner.search_read([('name', 'in', list(set(wanted.values())))],
-                                           ['name'], order='parent_id desc, id'):
-            by_name.setdefault(partner['name'], partner['id'])
+        by_ref, by_email = {}, {}
+        refs = {w['buyer_key'] for w in wanted.values() if w['buyer_key']} | \
+            {w['ref'] for w in wanted.values() if w['ref']}
+        if refs:
+            for partner in Partner.search_read([('ref', 'in', list(refs))], ['ref'],
+                                               order='parent_id desc, id'):
+                by_ref.setdefault(partner['ref'], partner['id'])
+        emails = {w['email'] for w in wanted.values() if w['email']}
+        if emails:
+            self.env.cr.execute("""
+                SELECT id FROM res_partner WHERE active AND lower(email) IN %s""",
+                                (tuple(emails),))
+            ids = [row[0] for row in self.env.cr.fetchall()]
+            # through the ORM: the user's record rules decide which partners exist
+            for partner in Partner.search_read([('id', 'in', ids)], ['email'],
+                                               order='parent_id desc, id'):
+                by_email.setdefault(partner['email'].lower(), partner['id'])
         # returns clerks register the customers a manifest names, as a marketplace
         # connector would; they need not be contact managers
         Creator = Partner.sudo().with_context(**IMPORT_CONTEXT)
-        new_names = sorted(set(wanted.values()) - set(by_name))
-        for start in range(0, len(new_names), CHUNK_ORDERS):
+        result, created = {}, {}
+        company_id = self.warehouse_id.company_id.id
+        items = sorted(wanted.items())
+        for start in range(0, len(items), CHUNK_ORDERS):
             with self.env.norecompute():
-                for name in new_names[start:start + CHUNK_ORDERS]:
-                    by_name[name] = Creator.create({
-                        'name': name, 'customer': True,
-                        'company_id': self.warehouse_id.company_id.id}).id
+                for origin_ref, want in items[start:start + CHUNK_ORDERS]:
+                    found = by_ref.get(want['buyer_key']) or by_ref.get(want['ref']) \
+                        or by_email.get(want['email'])
+                    # a partner created above for the same key serves the next orders
+                    key = want['buyer_key'] or want['ref'] or want['email']
+                    found = found or (key and created.get(key))
+                    if not found:
+                        found = Creator.create({
+                            'name': want['name'] or want['ref'], 'customer': True,
+                            'email': want['email'] or False,
+                            'ref': want['buyer_key'] or want['ref'] or False,
+                            'company_id': company_id}).id
+                        if key:
+                            created[key] = found
+                    result[origin_ref] = found
             Creator.recompute()
-        return {ref: by_name[name] for ref, name in wanted.items()}
+        return result
 
     def _prepare_line_vals(self, values, prices):
         return {
@@ -674,7 +1057,7 @@ class OverseasReturnImport(models.TransientModel):
     def _is_unidentified_row(values, preset):
         """A generic row with neither order number nor customer: nobody knows whose."""
         return preset == 'generic' and not values['origin_ref'] \
-            and not values.get('customer')
+            and not any(values.get(key) for key in CUSTOMER_KEYS)
 
     def _import_unidentified(self, records, preset, channel):
         """Unidentified returns through create_unidentified, one per tracking number
