@@ -19,3 +19,4 @@ from . import test_printed_material
 from . import test_odoo_contracts
 from . import test_valuation
 from . import test_guards
+from . import test_refund_limits
