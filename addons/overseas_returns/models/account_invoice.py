@@ -9,9 +9,16 @@ class AccountInvoice(models.Model):
 
     @api.multi
     def action_invoice_open(self):
-        result = super(AccountInvoice, self).action_invoice_open()
+        """Return credit notes: the refund limits hold again at validation, whoever
+        edited the draft since its creation."""
         refunds = self.filtered(
             lambda inv: inv.type == 'out_refund' and inv.overseas_return_id)
+        for refund in refunds:
+            if refund.state != 'draft':
+                continue  # super refuses these with its own message
+            # a server rule: accountants without returns rights validate too
+            refund.overseas_return_id.sudo()._check_refund_invoice_limits(refund.sudo())
+        result = super(AccountInvoice, self).action_invoice_open()
         refunds._reconcile_with_refunded_invoice()
         refunds.mapped('overseas_return_id')._update_state_from_refunds()
         for refund in refunds:

@@ -414,6 +414,40 @@ class OverseasReturnRefundMixin(models.AbstractModel):
                         credited.get(product_id, 0.0) + amount, currency),
                     'invoiced': self._format_amount(invoiced[product_id], currency)})
 
+    def _check_refund_invoice_limits(self, refund):
+        """_check_refund_limits for an existing credit note of this return, when it is
+        validated: its lines are the proposal; the other credit notes count, this one
+        not (it is hidden from the credit note lists in the cache for the check).
+        A cancelled return, or another customer's credit note, is refused."""
+        self.ensure_one()
+        if self.state in ('cancel', 'rejected'):
+            raise UserError(_('%(refund)s cannot be validated: its return %(order)s was '
+                              'cancelled or rejected.') % {
+                'refund': refund.number or refund.name or refund.origin or '',
+                'order': self.name})
+        if refund.partner_id.commercial_partner_id != \
+                self.partner_id.commercial_partner_id:
+            raise UserError(_('%(refund)s cannot be validated: it is for %(partner)s, '
+                              'not for %(customer)s, the customer of %(order)s.') % {
+                'refund': refund.number or refund.name or refund.origin or '',
+                'partner': refund.partner_id.display_name,
+                'customer': self.partner_id.display_name, 'order': self.name})
+        proposal = [{
+            'return_line_id': line.return_line_id.id, 'product_id': line.product_id.id,
+            'quantity': line.quantity, 'price_unit': line.price_unit,
+            'discount': line.discount, 'tax_ids': line.invoice_line_tax_ids.ids,
+        } for line in refund.invoice_line_ids]
+        holders = [record for record in (self, self.invoice_id) if record]
+        for record in holders:
+            record._cache['refund_invoice_ids'] = tuple(
+                refund_id for refund_id in record.refund_invoice_ids.ids
+                if refund_id != refund.id)
+        try:
+            self._check_refund_limits(proposal, refund.amount_total)
+        finally:
+            for record in holders:
+                record.invalidate_cache(['refund_invoice_ids'], record.ids)
+
     def _format_amount(self, amount, currency):
         """An amount as the user reads it: the currency's digits and symbol."""
         return formatLang(self.env, amount, currency_obj=currency)

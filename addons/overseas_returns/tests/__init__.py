@@ -22,3 +22,4 @@ from . import test_guards
 from . import test_hardening
 from . import test_import_hardening
 from . import test_import_concurrency
+from . import test_refund_limits

@@ -1,6 +1,7 @@
-from datetime import timedelta
+from datetime import date, datetime, timedelta
 
-from odoo import _, api, fields, models
+from odoo import SUPERUSER_ID, _, api, fields, models
+from odoo.exceptions import AccessError, UserError
 
 
 # (key, first day, last day) of age; None: open-ended
@@ -12,6 +13,7 @@ AGING_BUCKETS = [
     ('61_plus', 61, None),
 ]
 EXCLUDED_ORDER_STATES = ('cancel', 'rejected')
+MAX_PARETO_LIMIT = 1000
 QUARANTINE_LINE_STATES = ('received', 'inspected')
 
 
@@ -54,12 +56,29 @@ class OverseasReturnKpi(models.AbstractModel):
     @api.model
     def compute_kpis(self, date_from, date_to, company_id=None, now=None, pareto_limit=10):
         """Every KPI of the dashboard for returns requested (and, for the return rate,
-        goods delivered) between date_from and date_to, both included, in one company.
+        goods delivered) between date_from and date_to (YYYY-MM-DD), both included, in
+        one company (an id; default: the user's current company).
 
-        Quarantine aging is a snapshot at ``now`` (default: the current time).
+        Returns managers only, for their own companies. Quarantine aging is a snapshot
+        at ``now`` (YYYY-MM-DD HH:MM:SS, default: the current time). The result holds
+        plain values only (no None), so it crosses XML-RPC as it is.
         """
-        company_id = company_id or self.env.user.company_id.id
-        now = now or fields.Datetime.now()
+        self._check_kpi_group()
+        if company_id is None or company_id is False:
+            company_id = self.env.user.company_id.id
+        company_id = self._kpi_id(company_id)
+        self._check_kpi_companies([company_id])
+        date_from = self._kpi_date(date_from)
+        date_to = self._kpi_date(date_to)
+        if date_from > date_to:
+            raise UserError(_('The period starts after it ends (%(date_from)s to '
+                              '%(date_to)s).') % {'date_from': date_from, 'date_to': date_to})
+        now = self._kpi_datetime(now) if now else fields.Datetime.now()
+        if isinstance(pareto_limit, bool) or not isinstance(pareto_limit, int) \
+                or not 0 <= pareto_limit <= MAX_PARETO_LIMIT:
+            raise UserError(_('The number of reasons must be a whole number from 0 to '
+                              '%(max)s, not %(value)r.') % {'max': MAX_PARETO_LIMIT,
+                                                            'value': pareto_limit})
         params = {'company': company_id, 'date_from': date_from, 'date_to': date_to,
                   'excluded': EXCLUDED_ORDER_STATES}
         result = {'date_from': date_from, 'date_to': date_to, 'company_id': company_id}
@@ -67,6 +86,61 @@ class OverseasReturnKpi(models.AbstractModel):
         result.update(self._kpi_lines(params, pareto_limit))
         result['aging'] = self._kpi_aging(company_id, now)
         return result
+
+    # ------------------------------------------------------------------ guards
+    @api.model
+    def _check_kpi_group(self):
+        """The figures read the report views with SQL, past access rules: returns
+        managers only (the Reporting menu's group)."""
+        if self.env.uid == SUPERUSER_ID:
+            return
+        if not self.env.user.has_group('overseas_returns.group_returns_manager'):
+            raise AccessError(_('Only returns managers can see the returns KPIs and '
+                                'reports.'))
+
+    @api.model
+    def _check_kpi_companies(self, company_ids):
+        """Every company asked for is one of the user's companies."""
+        if self.env.uid == SUPERUSER_ID:
+            return
+        refused = set(company_ids) - set(self.env.user.company_ids.ids)
+        if refused:
+            companies = self.env['res.company'].sudo().browse(sorted(refused)).exists()
+            names = companies.mapped('name') + [
+                str(company_id) for company_id in sorted(refused - set(companies.ids))]
+            raise AccessError(_('You have no access to the company %(company)s.')
+                              % {'company': ', '.join(names)})
+
+    @api.model
+    def _kpi_id(self, value):
+        if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+            raise UserError(_('A company must be given by its id (a positive whole '
+                              'number), not %(value)r.') % {'value': value})
+        return value
+
+    @api.model
+    def _kpi_date(self, value):
+        """A date as the SQL wants it (YYYY-MM-DD); clear error for anything else."""
+        if isinstance(value, date) and not isinstance(value, datetime):
+            return fields.Date.to_string(value)
+        try:
+            if not isinstance(value, str) or len(value) != 10:
+                raise ValueError(value)
+            return fields.Date.to_string(fields.Date.from_string(value))
+        except ValueError:
+            raise UserError(_('%(value)r is not a date: use YYYY-MM-DD.') % {'value': value})
+
+    @api.model
+    def _kpi_datetime(self, value):
+        if isinstance(value, datetime):
+            return fields.Datetime.to_string(value)
+        try:
+            if not isinstance(value, str) or len(value) not in (10, 19):
+                raise ValueError(value)
+            return fields.Datetime.to_string(fields.Datetime.from_string(value))
+        except ValueError:
+            raise UserError(_('%(value)r is not a date and time: use YYYY-MM-DD '
+                              'HH:MM:SS.') % {'value': value})
 
     def _kpi_rates(self, params):
         # the rows of the return rate report, summed without its per-day grouping
@@ -205,7 +279,7 @@ class OverseasReturnKpi(models.AbstractModel):
         return [{'bucket': key, 'name': labels[key],
                  'qty': found.get(key, (0.0, 0.0))[0],
                  'value': found.get(key, (0.0, 0.0))[1],
-                 'date_from': limits[key][0], 'date_to': limits[key][1]}
+                 'date_from': limits[key][0] or False, 'date_to': limits[key][1]}
                 for key, _first, _last in AGING_BUCKETS]
 
     # ------------------------------------------------------------------ drill-down

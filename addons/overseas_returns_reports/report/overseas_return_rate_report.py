@@ -1,5 +1,7 @@
 from odoo import api, fields, models, tools
 
+from .overseas_return_report import _ensure_server
+
 CONTROLLABLE_FAULT_PARTIES = ('seller', 'warehouse', 'carrier')
 
 
@@ -117,6 +119,8 @@ class OverseasReturnRateReport(models.Model):
 
     @api.model_cr
     def init(self):
+        """Install/upgrade only: init is public, hence callable over RPC."""
+        _ensure_server(self)
         cr = self.env.cr
         tools.drop_view_if_exists(cr, self._table)
         # delivery day of moves: for the planner's estimates and for period filters

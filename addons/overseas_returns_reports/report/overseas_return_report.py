@@ -1,4 +1,5 @@
-from odoo import api, fields, models, tools
+from odoo import SUPERUSER_ID, _, api, fields, models, tools
+from odoo.exceptions import AccessError
 from odoo.addons.overseas_returns.models.overseas_return_grade import DISPOSITIONS
 from odoo.addons.overseas_returns.models.overseas_return_order_mail import FEEDBACK_RATINGS
 from odoo.addons.overseas_returns.models.overseas_return_reason import FAULT_PARTIES
@@ -24,6 +25,14 @@ ORDER_STATES = [
     ('rejected', 'Rejected'),
     ('cancel', 'Cancelled'),
 ]
+
+
+
+def _ensure_server(model):
+    """The SQL views are (re)built by the server itself (install, upgrade), as the
+    superuser; no user rebuilds them (DDL) over RPC."""
+    if model.env.uid != SUPERUSER_ID:
+        raise AccessError(_('Only the server rebuilds the report views.'))
 
 
 class OverseasReturnReport(models.Model):
@@ -199,6 +208,8 @@ class OverseasReturnReport(models.Model):
 
     @api.model_cr
     def init(self):
+        """Install/upgrade only: init is public, hence callable over RPC."""
+        _ensure_server(self)
         tools.drop_view_if_exists(self.env.cr, self._table)
         self.env.cr.execute('CREATE OR REPLACE VIEW %s AS (%s %s %s)' % (
             self._table, self._select(), self._from(), self._where()))

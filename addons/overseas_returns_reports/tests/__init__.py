@@ -1,2 +1,3 @@
 from . import test_overseas_returns_reports
 from . import test_return_rate_channel
+from . import test_kpi_access
