@@ -240,9 +240,7 @@ class OverseasReturnImport(models.TransientModel):
         """Read the file, check every row, create the returns (see the class).
 
         Rights first, then the size limits, then parsing; answers an action (a dict).
-        The action's writes run inside action_writes() rather than under
-        @owner_action: that decorator's (*args, **kwargs) wrapper hides the method's
-        arguments from Odoo's call_kw, so XML-RPC calls of the method failed.
+        The writes run inside action_writes(): the import owns what it creates.
         """
         with action_writes():
             return self._action_import()
