@@ -60,7 +60,7 @@ class OverseasReturnGuardMixin(models.AbstractModel):
     def _guard_record_state(self):
         """The state the editable states of _action_owned_fields refer to."""
         self.ensure_one()
-        return self['state']
+        return self['state'] if 'state' in self._fields else False
 
     def _check_owned_fields_write(self, vals):
         if self._guard_bypassed():

@@ -146,7 +146,6 @@ class OverseasReturnLine(models.Model):
         if not lines:
             return
         sale_lines = lines.mapped('sale_line_id')
-        self._serialize_claims(sale_lines)
         claimed = self._claimed_qty_by_sale_line(sale_lines)
         shipped = self._shipped_qty_by_sale_line(sale_lines)
         for sale_line in sale_lines:
@@ -179,9 +178,9 @@ class OverseasReturnLine(models.Model):
         except psycopg2.OperationalError as error:
             if error.pgcode != errorcodes.LOCK_NOT_AVAILABLE:
                 raise
-            raise UserError(_('Another return of %s is being registered right now. '
-                              'Reload and try again.') % ', '.join(
-                                  sale_lines.mapped('order_id.name')))
+            raise ValidationError(_('Another return of %s is being registered right now. '
+                                    'Reload and try again.') % ', '.join(
+                                        sale_lines.mapped('order_id.name')))
         # a real row update: a concurrent claim committed after our snapshot conflicts
         self.env.cr.execute('UPDATE sale_order_line SET write_date = write_date '
                             'WHERE id IN %s', (tuple(sale_lines.ids),))
@@ -238,8 +237,12 @@ class OverseasReturnLine(models.Model):
         if vals.get('product_id') and 'price_unit' not in vals:
             vals['price_unit'] = self.env['product.product'].browse(
                 vals['product_id']).lst_price
+        self._check_number_vals(vals)
         self._check_owned_fields_create(
             {name: value for name, value in vals.items() if name != 'order_id'})
+        # before the insert, not in the constraint: Odoo must see a serialization
+        # failure as such to retry the request
+        self._serialize_claims(self.env['sale.order.line'].browse(vals.get('sale_line_id')))
         if vals.get('order_id') and not self._guard_bypassed():
             order = self.env['overseas.return.order'].browse(vals['order_id'])
             if order.state not in ('draft', 'approved'):
@@ -247,9 +250,27 @@ class OverseasReturnLine(models.Model):
                                     'is received (%s).') % order.name)
         return super(OverseasReturnLine, self).create(vals)
 
+    @api.model
+    def _check_number_vals(self, vals):
+        """NaN, infinity or text where a number belongs: refused before the ORM tries
+        to store it (it would fail with a bare ValueError)."""
+        for name in ('product_qty', 'qty_received', 'price_unit'):
+            if name not in vals or vals[name] in (False, None):
+                continue
+            value = vals[name]
+            if isinstance(value, bool) or not isinstance(value, (int, float)) \
+                    or not math.isfinite(value):
+                raise ValidationError(_('%(field)s must be a number, not %(value)r.') % {
+                    'field': self._fields[name].get_description(self.env)['string'],
+                    'value': value})
+
     @api.multi
     def write(self, vals):
+        self._check_number_vals(vals)
         self._check_owned_fields_write(vals)
+        if 'product_qty' in vals or vals.get('sale_line_id'):
+            self._serialize_claims(self.mapped('sale_line_id') | self.env[
+                'sale.order.line'].browse(vals.get('sale_line_id')))
         if 'price_unit' in vals and not self._guard_bypassed():
             approved = self.mapped('order_id').filtered(lambda order: order.state != 'draft')
             if approved:

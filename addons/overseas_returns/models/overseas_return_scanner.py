@@ -2,7 +2,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import float_compare
 
-from .overseas_return_guard import ensure_one_record, owner_action
+from .overseas_return_guard import action_writes, ensure_one_record, owner_action
 
 # Command barcodes start with this prefix.  Odoo's own "O-CMD." and "O-BTN." codes are
 # taken by the web client itself, so ours must not use them.
@@ -36,8 +36,16 @@ class OverseasReturnScanner(models.Model):
     """
 
     _name = 'overseas.return.scanner'
+    _inherit = ['overseas.return.guard.mixin']
     _description = 'Returns Scanner'
     _order = 'id desc'
+    # the screen's state is the scans' to write (scan(), opening the screen): over RPC a
+    # user cannot, say, switch on the manager-only extra unit or jump to another return
+    _action_owned_fields = {
+        name: () for name in (
+            'user_id', 'order_id', 'candidate_order_ids', 'line_id',
+            'inspection_id', 'allow_extra', 'pending_disposition', 'message',
+            'message_type', 'scan_count')}
 
     user_id = fields.Many2one('res.users', string='User', required=True, readonly=True,
                               default=lambda self: self.env.user, ondelete='cascade')
@@ -87,6 +95,16 @@ class OverseasReturnScanner(models.Model):
                                       compute='_compute_recent_log_ids', string='Last Scans')
 
     @api.model
+    def create(self, vals):
+        self._check_owned_fields_create(vals)
+        return super(OverseasReturnScanner, self).create(vals)
+
+    @api.multi
+    def write(self, vals):
+        self._check_owned_fields_write(vals)
+        return super(OverseasReturnScanner, self).write(vals)
+
+    @api.model
     def _default_warehouse(self):
         return self.env['stock.warehouse'].search(
             [('company_id', '=', self.env.user.company_id.id)], limit=1)
@@ -113,11 +131,12 @@ class OverseasReturnScanner(models.Model):
     @api.model
     def _scanner_action(self, warehouse=None, order=None):
         """The scanner screen, on a warehouse or already on a return."""
-        scanner = self._session_scanner(order.warehouse_id if order else warehouse)
-        if order:
-            scanner._set_order(order)
-            message, message_type = scanner._order_greeting()
-            scanner.write({'message': message, 'message_type': message_type})
+        with action_writes():  # opening the screen owns the scanner's state
+            scanner = self._session_scanner(order.warehouse_id if order else warehouse)
+            if order:
+                scanner._set_order(order)
+                message, message_type = scanner._order_greeting()
+                scanner.write({'message': message, 'message_type': message_type})
         action = self.env.ref('overseas_returns.overseas_return_scanner_action').read()[0]
         action.update(res_id=scanner.id, context={})
         if self.env.context.get('overseas_return_scanner_replace'):
@@ -199,7 +218,10 @@ class OverseasReturnScanner(models.Model):
             'inspection_id': self.inspection_id.id,
         }
         values.update(log_values)
-        return self.env['overseas.return.scan.log'].create(values)
+        # sudo: the log is written by scans only (users may not create log lines, which
+        # UNDO trusts); it names the user who scanned
+        values['user_id'] = self.env.uid
+        return self.env['overseas.return.scan.log'].sudo().create(values)
 
     def _process_code(self, code):
         if code.upper().startswith(COMMAND_PREFIX):

@@ -1,7 +1,7 @@
 """Two warehouse workers (two server workers) on the same return, with two real
 database connections: one succeeds, the other is refused, nothing is done twice."""
 from odoo import SUPERUSER_ID, api
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 from odoo.tests.common import TransactionCase
 from odoo.tools import mute_logger
 
@@ -87,14 +87,18 @@ class TestConcurrentClaims(TransactionCase):
         with self.registry.cursor() as cr:
             env = api.Environment(cr, SUPERUSER_ID, {})
             code = 'K%03d' % (env['stock.warehouse'].search_count([]) % 1000)
+            # its own company: what this test commits stays out of other tests' figures
+            company = env['res.company'].create({'name': 'Claims Company %s' % code})
             warehouse = env['stock.warehouse'].create({'name': 'Claims %s' % code,
-                                                       'code': code})
+                                                       'code': code,
+                                                       'company_id': company.id})
             product = env['product.product'].create({
                 'name': 'Claim Kettle %s' % code, 'type': 'product', 'list_price': 20.0})
             env['stock.quant']._update_available_quantity(product, warehouse.lot_stock_id, 5)
             partner = env['res.partner'].create({'name': 'Claim Customer %s' % code})
             sale = env['sale.order'].create({
                 'partner_id': partner.id, 'warehouse_id': warehouse.id,
+                'company_id': company.id,
                 'order_line': [(0, 0, {'product_id': product.id, 'product_uom_qty': 2.0,
                                        'price_unit': 20.0})]})
             sale.action_confirm()
@@ -115,7 +119,7 @@ class TestConcurrentClaims(TransactionCase):
     def test_two_registrations_of_the_same_units(self):
         import psycopg2.extensions
         self._register(self.env1)                         # first click, not committed
-        with self.assertRaises(UserError):
+        with self.assertRaises(ValidationError):
             self._register(self.env2)                     # second click: told at once
         self.cr2.rollback()
         # the second worker's snapshot predates the first commit

@@ -143,3 +143,23 @@ class TestGuards(ReturnsCase):
         Order = self.env['overseas.return.order'].sudo(self.manager)
         self.assertTrue(call_kw(Order, 'action_approve', [order.ids], {'context': {}}))
         self.assertEqual(order.state, 'approved')
+
+    def test_scanner_state_belongs_to_the_scans(self):
+        Scanner = self.env['overseas.return.scanner'].sudo(self.user)
+        action = Scanner.action_open_scanner(self.warehouse.id)
+        scanner = Scanner.browse(action['res_id'])
+        with self.assertRaises(AccessError):
+            scanner.write({'allow_extra': True})
+        self.assertFalse(scanner.allow_extra)
+        other = self._create_order()
+        with self.assertRaises(AccessError):
+            scanner.write({'order_id': other.id})
+        self.assertFalse(scanner.order_id)
+        # the log is written by scans only: UNDO trusts it
+        with self.assertRaises(AccessError):
+            self.env['overseas.return.scan.log'].sudo(self.user).create({
+                'scanner_id': scanner.id, 'code': 'FORGED', 'result': 'done'})
+        result = scanner.scan(other.name)
+        self.assertEqual(result['order_id'], other.id)
+        log = self.env['overseas.return.scan.log'].browse(result['log_id'])
+        self.assertEqual(log.user_id, self.user)
