@@ -100,20 +100,19 @@ class OverseasReturnNotifyMixin(models.AbstractModel):
             company = order.company_id.sudo()
             if not template or not company[switch] or not order.partner_id.email:
                 continue
-            author_id = self.env.context.get('overseas_author_id')
+            author = self.env.user.partner_id
+            if self.env.context.get('overseas_author_id'):
+                # a customer's own request (approval rules): Odoo never e-mails the
+                # author's own address, so the return's responsible signs the e-mail
+                author = order.user_id.partner_id or order.company_id.partner_id
             sudo_order = order.sudo().with_context(
                 mail_notify_force_send=False,
-                # Odoo leaves the author out of the recipients: a customer authoring
-                # the e-mail (their portal request) still receives it
-                mail_notify_author=bool(author_id),
                 overseas_mail_refund_ids=refunds and refunds.ids)
             # sudo: accountants, warehouse staff and customers trigger e-mails they
             # may not render themselves; the message still names them as its author
-            # (overseas_author_id: the customer whose portal request approval rules
-            # decided on)
             sudo_order.message_post_with_template(
                 template.id, composition_mode='comment',
-                author_id=author_id or self.env.user.partner_id.id,
+                author_id=author.id,
                 subtype_id=self.env.ref('mail.mt_comment').id)
             sudo_order.write({'mail_sent_kinds': ','.join(sorted(sent | {key}))})
 

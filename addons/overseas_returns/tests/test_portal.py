@@ -200,8 +200,8 @@ class TestReturnsPortal(HttpCase):
             ('res_model', '=', 'overseas.return.order'), ('name', '=', 'lamp.png')]))
 
     def test_request_is_the_customers_own_action(self):
-        """The return is created as the portal user: approval rules and e-mails name
-        the customer as their author."""
+        """The return is created as the portal user: the notes of the request and of
+        the approval rules name the customer as their author."""
         self.env['overseas.return.rule'].create({
             'name': 'Approve portal requests', 'action': 'approve', 'sequence': 1})
         self.env.user.company_id.overseas_mail_approved = True
@@ -222,7 +222,10 @@ class TestReturnsPortal(HttpCase):
         mail = self.env['mail.mail'].search([('model', '=', order._name),
                                              ('res_id', '=', order.id)])
         self.assertEqual(len(mail), 1, 'the approved e-mail is queued')
-        self.assertEqual(mail.author_id, partner)
+        self.assertEqual(mail.recipient_ids, partner)
+        # Odoo never e-mails the author's own address: the responsible signs it
+        self.assertEqual(mail.author_id, order.user_id.partner_id)
+        self.assertEqual(order.user_id, self.sale_a.user_id)
 
     def _api_request_vals(self, sale, **extra):
         """A request as the portal page makes it, over the model API."""
