@@ -80,8 +80,11 @@ def test_customer_requests_and_follows_a_return(odoo_server, browser, admin_rpc)
     assert driver.find_elements(By.CSS_SELECTOR, '.o_return_timeline .o_return_step')
     assert 'Portal Desk Lamp' in driver.find_element(By.CSS_SELECTOR, '.o_return_lines').text
     order = admin_rpc.call('overseas.return.order', 'search_read', [('name', '=', name)],
-                           fields=['state', 'partner_id', 'sale_order_id'])[0]
+                           fields=['state', 'partner_id', 'sale_order_id',
+                                   'create_uid'])[0]
     assert order['state'] == 'draft'
+    # created by the customer themselves, not by the superuser
+    assert order['create_uid'][0] == user_id
     assert order['partner_id'][0] == partner_id
     assert order['sale_order_id'][0] == sale['id']
     screenshot(driver, 'portal-return-detail.png')

@@ -14,6 +14,7 @@
         'account_invoicing',
         'barcodes',
         'portal',
+        'rating',
     ],
     'data': [
         'security/overseas_returns_security.xml',

@@ -1,19 +1,31 @@
-from odoo import fields, http
+from odoo import http
 from odoo.http import request
-from odoo.tools import consteq
 
-from ..models.overseas_return_order_mail import FEEDBACK_RATINGS
+from ..models.overseas_return_order_mail import FEEDBACK_RATINGS, FEEDBACK_RATING_VALUES
 
 
 class OverseasReturnFeedback(http.Controller):
-    """One-click rating links of the 'return done' e-mail, then an optional comment."""
+    """One-click rating links of the 'return done' e-mail, then an optional comment.
 
-    def _feedback_order(self, order_id, token):
-        order = request.env['overseas.return.order'].sudo().browse(order_id).exists()
-        if not order or order.state != 'done' or not order.feedback_token \
-                or not token or not consteq(order.feedback_token, token):
+    A thin layer on rating.mixin: the token is the one of the customer's pending
+    rating.rating (``rating_get_access_token``) and both steps go through
+    ``rating_apply``. Our 5-level scale is stored on rating.rating's 0..10 scale
+    (FEEDBACK_RATING_VALUES); Odoo's own /rating/<token>/<rate> links work as well.
+    """
+
+    def _feedback_rating(self, token, consumed):
+        """The rating.rating of a return behind ``token``, or 404."""
+        # sudo: the customer follows a link of an e-mail, without logging in; the
+        # secret token is the access right
+        rating = request.env['rating.rating'].sudo().search([
+            ('access_token', '=', token),
+            ('res_model', '=', 'overseas.return.order'),
+            ('consumed', '=', consumed)], limit=1) if token else None
+        order = rating and request.env['overseas.return.order'].sudo().browse(
+            rating.res_id).exists()
+        if not order or order.state != 'done':
             raise request.not_found()
-        return order
+        return rating, order
 
     def _render(self, order, **values):
         order = order.with_context(lang=order.partner_id.lang or request.env.lang)
@@ -21,22 +33,21 @@ class OverseasReturnFeedback(http.Controller):
                       user_id=request.env.user, ratings=FEEDBACK_RATINGS)
         return request.render('overseas_returns.overseas_return_feedback_page', values)
 
-    @http.route('/returns/feedback/<int:order_id>/<string:token>/<int:rating>',
+    @http.route('/returns/feedback/<string:token>/<int:rating>',
                 type='http', auth='public', methods=['GET'])
-    def feedback_rate(self, order_id, token, rating, **kwargs):
-        order = self._feedback_order(order_id, token)
-        if str(rating) not in dict(FEEDBACK_RATINGS):
+    def feedback_rate(self, token, rating, **kwargs):
+        if str(rating) not in FEEDBACK_RATING_VALUES:
             raise request.not_found()
-        order.write({'feedback_rating': str(rating),
-                     'feedback_date': fields.Datetime.now()})
+        rating_rec, order = self._feedback_rating(token, consumed=False)
+        order.rating_apply(FEEDBACK_RATING_VALUES[str(rating)], token=token)
         return self._render(order, token=token)
 
-    @http.route('/returns/feedback/<int:order_id>/<string:token>/comment',
+    @http.route('/returns/feedback/<string:token>/comment',
                 type='http', auth='public', methods=['POST'])
-    def feedback_comment(self, order_id, token, comment='', **kwargs):
-        order = self._feedback_order(order_id, token)
+    def feedback_comment(self, token, comment='', **kwargs):
+        rating, order = self._feedback_rating(token, consumed=True)
         comment = (comment or '').strip()[:5000]
-        if comment:
-            order.write({'feedback_comment': comment,
-                         'feedback_date': fields.Datetime.now()})
+        if comment and not rating.feedback:
+            # the rate stays; rating_apply adds the comment and posts it in the chatter
+            order.rating_apply(int(rating.rating), token=token, feedback=comment)
         return self._render(order, token=token, thanks=True)

@@ -191,7 +191,7 @@ class ReturnsPortal(CustomerPortal):
                 return_order = self._create_request(sale, line_vals, comment)
         except (UserError, ValidationError) as exc:
             return self._render_request_error(sale, exc.name, post)
-        return request.redirect('/my/returns/%s?message=requested' % return_order.id)
+        return request.redirect('%s?message=requested' % return_order.portal_url)
 
     def _render_request_error(self, sale, error, post):
         values = self._prepare_portal_layout_values()
@@ -243,6 +243,8 @@ class ReturnsPortal(CustomerPortal):
         return reason
 
     def _prepare_request_vals(self, sale, line_vals):
+        # ``sale`` is read as superuser (see _customer_sale): its warehouse, company
+        # and invoices are not all readable by the customer
         values = request.env['overseas.return.order']._prepare_vals_from_sale(
             sale, line_vals)
         channel = request.env.ref('overseas_returns.channel_own_shop',
@@ -252,19 +254,28 @@ class ReturnsPortal(CustomerPortal):
         return values
 
     def _create_request(self, sale, line_vals, comment):
-        Return = request.env['overseas.return.order'].sudo().with_context(
-            mail_create_nolog=True)
-        return_order = Return.create(self._prepare_request_vals(sale, line_vals))
+        """The return, created as the customer themselves: the record rules and
+        ``_check_portal_request`` let them create nothing but a draft return of their
+        own order; approval rules and e-mails then name them as the author."""
+        values = self._prepare_request_vals(sale, line_vals)
+        # sudo: customers may not read sequences; the reference is drawn for them
+        name = request.env['ir.sequence'].sudo().with_context(
+            force_company=sale.company_id.id).next_by_code('overseas.return.order')
+        if name:
+            values['name'] = name
+        Return = request.env['overseas.return.order'].with_context(mail_create_nolog=True)
+        return_order = Return.create(values)
         attachments = self._save_photos(return_order)
         body = _('Return requested by the customer on the portal.')
         return_order.message_post(
             body=comment and '<p>%s</p>%s' % (body, plaintext2html(comment)) or body,
-            author_id=request.env.user.partner_id.id,
             attachment_ids=attachments.ids,
             subtype='mail.mt_note')
         return return_order
 
     def _save_photos(self, return_order):
+        # sudo: attaching files to a record needs write access to it, which
+        # customers do not have; the photos go to their own new return only
         Attachment = request.env['ir.attachment'].sudo()
         attachments = Attachment
         for upload in request.httprequest.files.getlist('photos'):

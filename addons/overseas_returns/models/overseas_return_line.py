@@ -145,9 +145,11 @@ class OverseasReturnLine(models.Model):
         lines = self.filtered('sale_line_id')
         if not lines:
             return
-        sale_lines = lines.mapped('sale_line_id')
-        claimed = self._claimed_qty_by_sale_line(sale_lines)
-        shipped = self._shipped_qty_by_sale_line(sale_lines)
+        # sudo: every return's claims and the deliveries (stock moves) count, also when
+        # a customer requesting a return on the portal creates the line
+        sale_lines = lines.sudo().mapped('sale_line_id')
+        claimed = self.sudo()._claimed_qty_by_sale_line(sale_lines)
+        shipped = self.sudo()._shipped_qty_by_sale_line(sale_lines)
         for sale_line in sale_lines:
             if float_compare(claimed.get(sale_line.id, 0.0), shipped[sale_line.id],
                              precision_rounding=sale_line.product_uom.rounding) > 0:

@@ -32,8 +32,12 @@ class OverseasReturnOrder(models.Model):
 
     _name = 'overseas.return.order'
     _inherit = [
+        # first: it adapts mail.thread's subscriptions to customers' own requests
+        'overseas.return.portal.mixin',
         'mail.thread',
         'mail.activity.mixin',
+        'portal.mixin',
+        'rating.mixin',
         'overseas.return.lock.mixin',
         'overseas.return.guard.mixin',
         'overseas.return.intake.mixin',
@@ -140,8 +144,6 @@ class OverseasReturnOrder(models.Model):
         readonly=True, copy=False,
         help='When every line of the return was inspected (shown on the customer '
              'portal).')
-    portal_url = fields.Char(compute='_compute_portal_url',
-                             string='Portal Link')
     quarantine_days = fields.Integer(
         compute='_compute_quarantine_days',
         help='Days since receipt for returns still waiting to be disposed of.')
@@ -500,8 +502,10 @@ class OverseasReturnOrder(models.Model):
         """After returns were closed."""
 
     # ------------------------------------------------------------------ portal
+    @api.multi
     def _compute_portal_url(self):
-        """The customer's page of the return (links in the portal and in e-mails)."""
+        """portal.mixin's portal_url: the customer's page of the return (links in the
+        portal and in e-mails)."""
         for order in self:
             order.portal_url = '/my/returns/%s' % order.id
 

@@ -1,6 +1,4 @@
-import uuid
-
-from odoo import _, fields, models
+from odoo import _, api, fields, models
 from odoo.tools import html_escape
 
 FEEDBACK_RATINGS = [
@@ -10,6 +8,17 @@ FEEDBACK_RATINGS = [
     ('4', 'Good'),
     ('5', 'Excellent'),
 ]
+# our 5-level scale on rating.rating's 0..10 scale: 1, 5 and 10 are Odoo's own
+# (highly dissatisfied, not satisfied, satisfied), 3 and 7 lie between
+FEEDBACK_RATING_VALUES = {'1': 1, '2': 3, '3': 5, '4': 7, '5': 10}
+
+
+def feedback_level(value):
+    """The level of our scale nearest to a rating.rating value (0: not rated)."""
+    if not value:
+        return False
+    return min(FEEDBACK_RATING_VALUES,
+               key=lambda level: (abs(FEEDBACK_RATING_VALUES[level] - value), level))
 
 # mail kind -> (mail.template xml id, res.company switch)
 MAIL_KINDS = {
@@ -46,14 +55,30 @@ class OverseasReturnNotifyMixin(models.AbstractModel):
     reject_reason = fields.Text(
         string='Rejection Reason', copy=False, track_visibility='onchange',
         help='Told to the customer in the rejection e-mail.')
-    feedback_token = fields.Char(
-        readonly=True, copy=False, groups='base.group_user',
-        help='Secret of the feedback links sent to the customer.')
+    # the customer's last rating (rating.mixin's rating_ids), stored for reports,
+    # filters and group-bys
     feedback_rating = fields.Selection(
-        FEEDBACK_RATINGS, readonly=True, copy=False, index=True,
-        track_visibility='onchange', help="The customer's rating of the return.")
-    feedback_comment = fields.Text(readonly=True, copy=False)
-    feedback_date = fields.Datetime(readonly=True, copy=False)
+        FEEDBACK_RATINGS, compute='_compute_feedback', store=True, compute_sudo=True,
+        index=True, help="The customer's last rating of the return.")
+    feedback_comment = fields.Text(compute='_compute_feedback', store=True,
+                                   compute_sudo=True)
+    feedback_date = fields.Datetime(compute='_compute_feedback', store=True,
+                                    compute_sudo=True)
+
+    @api.depends('rating_ids.rating', 'rating_ids.consumed', 'rating_ids.feedback')
+    def _compute_feedback(self):
+        ratings = self.env['rating.rating'].search([
+            ('res_model', '=', self._name),
+            ('res_id', 'in', [order.id for order in self if isinstance(order.id, int)]),
+            ('consumed', '=', True)], order='write_date desc, id desc')
+        last = {}
+        for rating in ratings:
+            last.setdefault(rating.res_id, rating)
+        for order in self:
+            rating = last.get(order.id)
+            order.feedback_rating = rating and feedback_level(rating.rating) or False
+            order.feedback_comment = rating and rating.feedback or False
+            order.feedback_date = rating and rating.write_date or False
 
     # ------------------------------------------------------------------ sending
     def _mail_kinds_sent(self):
@@ -75,14 +100,19 @@ class OverseasReturnNotifyMixin(models.AbstractModel):
             company = order.company_id.sudo()
             if not template or not company[switch] or not order.partner_id.email:
                 continue
+            author = self.env.user.partner_id
+            if self.env.context.get('overseas_author_id'):
+                # a customer's own request (approval rules): Odoo never e-mails the
+                # author's own address, so the return's responsible signs the e-mail
+                author = order.user_id.partner_id or order.company_id.partner_id
             sudo_order = order.sudo().with_context(
                 mail_notify_force_send=False,
                 overseas_mail_refund_ids=refunds and refunds.ids)
-            # sudo: accountants and warehouse staff trigger e-mails they may not
-            # render themselves; the message still names them as its author
+            # sudo: accountants, warehouse staff and customers trigger e-mails they
+            # may not render themselves; the message still names them as its author
             sudo_order.message_post_with_template(
                 template.id, composition_mode='comment',
-                author_id=self.env.user.partner_id.id,
+                author_id=author.id,
                 subtype_id=self.env.ref('mail.mt_comment').id)
             sudo_order.write({'mail_sent_kinds': ','.join(sorted(sent | {key}))})
 
@@ -159,13 +189,28 @@ class OverseasReturnNotifyMixin(models.AbstractModel):
     def mail_return_instructions_html(self):
         return html_escape(self._mail_return_instructions()).replace('\n', '<br/>')
 
-    def feedback_url(self, rating):
-        self.ensure_one()
-        self._feedback_ensure_token()
-        base_url = self.env['ir.config_parameter'].sudo().get_param('web.base.url')
-        return '%s/returns/feedback/%s/%s/%s' % (
-            base_url, self.id, self.sudo().feedback_token, rating)
+    @api.multi
+    def action_view_ratings(self):
+        """The customer's ratings of these returns, in rating's own views."""
+        action = self.env.ref('rating.action_view_rating').read()[0]
+        action['domain'] = [('res_model', '=', self._name), ('res_id', 'in', self.ids),
+                            ('consumed', '=', True)]
+        action['context'] = {}
+        return action
 
-    def _feedback_ensure_token(self):
-        for order in self.sudo().filtered(lambda order: not order.feedback_token):
-            order.feedback_token = str(uuid.uuid4())
+    def feedback_url(self, rating):
+        """One-click link of the 'return done' e-mail giving ``rating`` (1..5) through
+        the pending rating.rating of the customer (rating.mixin's access token)."""
+        self.ensure_one()
+        base_url = self.env['ir.config_parameter'].sudo().get_param('web.base.url')
+        return '%s/returns/feedback/%s/%s' % (base_url, self._feedback_token(), rating)
+
+    def _feedback_token(self):
+        # sudo: the e-mail is rendered for whoever closes the return; the rating
+        # request belongs to the customer
+        order = self.sudo()
+        token = order.rating_get_access_token(order.partner_id)
+        # rating_ids (res_id is no many2one) does not know the new rating yet: reread
+        # it, so that every link of one e-mail carries the same token
+        order.invalidate_cache(['rating_ids'], order.ids)
+        return token

@@ -14,13 +14,20 @@ class OverseasReturnRuleMixin(models.AbstractModel):
         drafts = self.filtered(lambda order: order.state == 'draft')
         if not drafts:
             return
-        decisions = self.env['overseas.return.rule']._rule_for_orders(drafts)
+        if self.env.user.share:
+            # sudo: a customer requesting a return on the portal may neither read the
+            # rules nor plan or approve what they decide; their notes and e-mails still
+            # name the customer as their author
+            drafts = drafts.sudo().with_context(
+                overseas_author_id=self.env.user.partner_id.id)
+        decisions = drafts.env['overseas.return.rule']._rule_for_orders(drafts)
         for order, rule in decisions.items():
             if rule:
                 getattr(order, '_rule_action_%s' % rule.action)(rule)
 
     def _post_rule_note(self, body):
-        self.message_post(body=body, subtype='mail.mt_note')
+        self.message_post(body=body, subtype='mail.mt_note',
+                          author_id=self.env.context.get('overseas_author_id'))
 
     @staticmethod
     def _rule_label(rule):

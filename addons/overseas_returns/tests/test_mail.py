@@ -82,9 +82,15 @@ class TestStatusMail(ReturnsCase):
         self.assertEqual(len(self._mails(order, 'inspected')), 1)
         done = self._mails(order, 'complete')
         self.assertEqual(len(done), 1)
-        self.assertTrue(order.feedback_token)
-        self.assertIn('/returns/feedback/%s/%s/5' % (order.id, order.feedback_token),
-                      done.body_html)
+        # the rating links carry the token of the customer's pending rating.rating
+        rating = self.env['rating.rating'].search([
+            ('res_model', '=', order._name), ('res_id', '=', order.id)])
+        self.assertEqual(len(rating), 1, 'one rating request, one token for all links')
+        self.assertEqual(rating.partner_id, self.customer)
+        self.assertFalse(rating.consumed)
+        for level in ('1', '2', '3', '4', '5'):
+            self.assertIn('/returns/feedback/%s/%s' % (rating.access_token, level),
+                          done.body_html)
 
     def test_rejected_mail_tells_why(self):
         order = self._create_order(reject_reason='Bought more than 60 days ago.')
@@ -133,42 +139,80 @@ class TestFeedbackController(HttpCase):
         # Odoo 11: the HTTP server works on the registry's test cursor, not on self.cr
         self.env = self.env(cr=self.registry.test_cr)
         warehouse = self.env['stock.warehouse'].search([], limit=1)
-        partner = self.env['res.partner'].create({'name': 'Feedback Buyer',
-                                                  'email': 'fb@example.com'})
+        self.partner = self.env['res.partner'].create({'name': 'Feedback Buyer',
+                                                       'email': 'fb@example.com'})
         product = self.env['product.product'].create({'name': 'Feedback Lamp',
                                                       'type': 'product'})
         self.order = self.env['overseas.return.order'].with_context(
             tracking_disable=True).create({
-                'partner_id': partner.id, 'warehouse_id': warehouse.id,
+                'partner_id': self.partner.id, 'warehouse_id': warehouse.id,
                 'line_ids': [(0, 0, {'product_id': product.id, 'product_qty': 1.0})]})
         self.order.write({'state': 'done'})
-        self.order._feedback_ensure_token()
+        # the token of the links of the 'return done' e-mail (rating.mixin)
+        self.token = self.order.rating_get_access_token(self.partner)
+        self.rating = self.env['rating.rating'].search([('access_token', '=', self.token)])
         # a test cursor's commit only moves its savepoint (each request rolls back
         # to it); everything is rolled back when the test leaves the registry's test mode
         self.env.cr.commit()  # pylint: disable=invalid-commit
 
+    def _refresh(self):
+        self.env.clear()
+        return self.order, self.rating
+
     def test_rating_and_comment_stored(self):
-        order = self.order
-        url = '/returns/feedback/%s/%s/%s'
-        response = self.url_open(url % (order.id, order.feedback_token, 4))
+        response = self.url_open('/returns/feedback/%s/4' % self.token)
         self.assertEqual(response.status_code, 200, response.text[:3000])
-        order.invalidate_cache()
+        order, rating = self._refresh()
+        # a rating.rating of the return, as Odoo's rating module keeps it
+        self.assertEqual(rating.res_model, 'overseas.return.order')
+        self.assertEqual(rating.res_id, order.id)
+        self.assertTrue(rating.consumed)
+        self.assertEqual(rating.rating, 7.0, 'level 4 of 5 on the 0..10 scale')
+        self.assertEqual(order.rating_ids, rating)
+        self.assertEqual(order.rating_count, 1)
         self.assertEqual(order.feedback_rating, '4')
         self.assertTrue(order.feedback_date)
+        # rating_apply posted it in the chatter, as the customer
+        posted = order.message_ids.filtered(lambda m: 'rating_7' in (m.body or ''))
+        self.assertEqual(posted.author_id, self.partner)
         csrf = re.search(r'name="csrf_token" value="([^"]+)"', response.text).group(1)
         response = self.url_open(
-            '/returns/feedback/%s/%s/comment' % (order.id, order.feedback_token),
+            '/returns/feedback/%s/comment' % self.token,
             data={'comment': 'Quick and friendly.', 'csrf_token': csrf})
         self.assertEqual(response.status_code, 200)
-        order.invalidate_cache()
+        order, rating = self._refresh()
+        self.assertEqual(rating.feedback, 'Quick and friendly.')
+        self.assertEqual(rating.rating, 7.0)
+        self.assertTrue(rating.consumed)
         self.assertEqual(order.feedback_comment, 'Quick and friendly.')
+        self.assertEqual(order.feedback_rating, '4')
+        self.assertTrue(order.message_ids.filtered(
+            lambda m: 'Quick and friendly.' in (m.body or '')))
 
     def test_wrong_token_refused(self):
-        order = self.order
-        url = '/returns/feedback/%s/%s/%s'
-        response = self.url_open(url % (order.id, 'not-the-token', 4))
+        url = '/returns/feedback/%s/%s'
+        response = self.url_open(url % ('not-the-token', 4))
         self.assertEqual(response.status_code, 404)
-        response = self.url_open(url % (order.id, order.feedback_token, 9))
+        response = self.url_open(url % (self.token, 9))
         self.assertEqual(response.status_code, 404)
-        order.invalidate_cache()
+        order, rating = self._refresh()
+        self.assertFalse(rating.consumed)
+        self.assertFalse(order.feedback_rating)
+        # a used token: the first click counts, the next ones are refused
+        self.assertEqual(self.url_open(url % (self.token, 2)).status_code, 200)
+        response = self.url_open(url % (self.token, 5))
+        self.assertEqual(response.status_code, 404)
+        order, rating = self._refresh()
+        self.assertEqual(rating.rating, 3.0)
+        self.assertEqual(order.feedback_rating, '2')
+        self.assertEqual(len(order.rating_ids), 1)
+
+    def test_open_return_refused(self):
+        """The links only work once the return is done."""
+        self.order.write({'state': 'inspected'})
+        self.env.cr.commit()  # pylint: disable=invalid-commit
+        response = self.url_open('/returns/feedback/%s/5' % self.token)
+        self.assertEqual(response.status_code, 404)
+        order, rating = self._refresh()
+        self.assertFalse(rating.consumed)
         self.assertFalse(order.feedback_rating)

@@ -2,7 +2,7 @@ import re
 
 import odoo.tests.common as common
 from odoo import SUPERUSER_ID, api
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, ValidationError
 from odoo.tests.common import HttpCase
 
 
@@ -198,3 +198,87 @@ class TestReturnsPortal(HttpCase):
                 ('sale_order_id', 'in', (self.sale_a | self.sale_b).ids)]), data)
         self.assertFalse(self.env['ir.attachment'].search([
             ('res_model', '=', 'overseas.return.order'), ('name', '=', 'lamp.png')]))
+
+    def test_request_is_the_customers_own_action(self):
+        """The return is created as the portal user: the notes of the request and of
+        the approval rules name the customer as their author."""
+        self.env['overseas.return.rule'].create({
+            'name': 'Approve portal requests', 'action': 'approve', 'sequence': 1})
+        self.env.user.company_id.overseas_mail_approved = True
+        self.authenticate('ort_portal_a', 'ort_portal_a')
+        _form, token = self._form(self.sale_a)
+        response = self._post(self._request_data(token, self.sale_a, qty='1'))
+        self.assertEqual(response.status_code, 200)
+        order = self.Return.search([('sale_order_id', '=', self.sale_a.id)])
+        self.assertEqual(len(order), 1)
+        self.assertEqual(order.create_uid, self.user_a)
+        self.assertEqual(order.state, 'approved', 'the approval rule decided')
+        partner = self.user_a.partner_id
+        messages = order.message_ids
+        note = messages.filtered(lambda m: 'Approved automatically' in (m.body or ''))
+        self.assertEqual(note.author_id, partner)
+        request_note = messages.filtered(lambda m: 'requested by the customer' in m.body)
+        self.assertEqual(request_note.author_id, partner)
+        mail = self.env['mail.mail'].search([('model', '=', order._name),
+                                             ('res_id', '=', order.id)])
+        self.assertEqual(len(mail), 1, 'the approved e-mail is queued')
+        self.assertEqual(mail.recipient_ids, partner)
+        # Odoo never e-mails the author's own address: the responsible signs it
+        self.assertEqual(mail.author_id, order.user_id.partner_id)
+        self.assertEqual(order.user_id, self.sale_a.user_id)
+
+    def _api_request_vals(self, sale, **extra):
+        """A request as the portal page makes it, over the model API."""
+        line_vals = self.Return._prepare_lines_from_sale(sale)
+        for vals in line_vals:
+            vals.update(product_qty=1.0, reason_id=self.reason.id)
+        values = self.Return._prepare_vals_from_sale(sale, line_vals)
+        values['name'] = 'RMA/TEST/%s' % sale.id
+        values.update(extra)
+        return values
+
+    def test_model_api_as_portal_user(self):
+        """Over RPC a customer creates only a draft return of their own order, with the
+        order's prices and warehouse; anything else is refused and nothing is created."""
+        Return = self.Return.sudo(self.user_a)
+        other_line = dict(self._api_request_vals(self.sale_b)['line_ids'][0][2])
+        price_line = dict(self._api_request_vals(self.sale_a)['line_ids'][0][2],
+                          price_unit=99.0)
+        too_many = dict(self._api_request_vals(self.sale_a)['line_ids'][0][2],
+                        product_qty=3.0)
+        bad = [
+            # another customer's order, another customer, a state beyond draft: the
+            # record rules or the request check, whichever sees it first
+            ((AccessError, ValidationError), self._api_request_vals(self.sale_b)),
+            ((AccessError, ValidationError), self._api_request_vals(
+                self.sale_a, partner_id=self.user_b.partner_id.id)),
+            ((AccessError, ValidationError), self._api_request_vals(
+                self.sale_a, state='approved')),
+            (ValidationError, self._api_request_vals(self.sale_a, sale_order_id=False)),
+            (ValidationError, self._api_request_vals(
+                self.sale_a, line_ids=[(0, 0, other_line)])),
+            (ValidationError, self._api_request_vals(
+                self.sale_a, line_ids=[(0, 0, price_line)])),
+            (ValidationError, self._api_request_vals(
+                self.sale_a, line_ids=[(0, 0, too_many)])),
+            (ValidationError, self._api_request_vals(
+                self.sale_a, return_method='returnless')),
+        ]
+        for error, values in bad:
+            with self.assertRaises(error), self.cr.savepoint():
+                Return.create(values)
+        self.assertFalse(self.Return.search([
+            ('partner_id', 'in', (self.user_a.partner_id | self.user_b.partner_id).ids)]))
+        order = Return.create(self._api_request_vals(self.sale_a))
+        self.assertEqual(order.state, 'draft')
+        self.assertEqual(order.sudo().create_uid, self.user_a)
+        self.assertEqual(order.line_ids.price_unit, 24.0)
+        # no write access: the customer cannot change the request afterwards
+        with self.assertRaises(AccessError), self.cr.savepoint():
+            order.write({'note': 'changed'})
+        with self.assertRaises(AccessError), self.cr.savepoint():
+            order.line_ids.write({'price_unit': 1.0})
+        # nor add a line of another customer's order to it
+        with self.assertRaises(ValidationError), self.cr.savepoint():
+            self.env['overseas.return.line'].sudo(self.user_a).create(
+                dict(other_line, order_id=order.id))
