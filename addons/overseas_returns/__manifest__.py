@@ -40,7 +40,6 @@
         'report/overseas_return_slip.xml',
         'data/overseas_return_mail_template_data.xml',
         'views/res_company_views.xml',
-        'views/overseas_return_order_mail_views.xml',
         'views/overseas_return_feedback_templates.xml',
         'views/overseas_return_portal_templates.xml',
         'data/overseas_return_exchange_data.xml',

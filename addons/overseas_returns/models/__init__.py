@@ -15,7 +15,6 @@ from . import overseas_return_order_mail
 from . import overseas_return_order_portal
 from . import overseas_return_order
 from . import overseas_return_line
-from . import overseas_return_line_portal
 from . import overseas_return_inspection
 from . import stock_warehouse
 from . import stock_move

@@ -139,6 +139,12 @@ class OverseasReturnLine(models.Model):
                 raise ValidationError(_('The unit price of %s must be a number between 0 '
                                         'and %s.') % (name, MAX_PRICE))
 
+    @api.constrains('order_id', 'product_id', 'product_qty', 'price_unit', 'sale_line_id')
+    def _check_portal_request_line(self):
+        """Lines a portal user adds are checked with their return's request."""
+        if self.env.user.share:
+            self.mapped('order_id')._check_portal_request()
+
     @api.constrains('product_qty', 'sale_line_id')
     def _check_sale_quantity(self):
         """From a sale, no more than delivered minus what other returns already claim."""
