@@ -1,4 +1,5 @@
 import base64
+import math
 
 from odoo import _, http
 from odoo.exceptions import UserError, ValidationError
@@ -8,8 +9,27 @@ from odoo.tools import float_compare, float_is_zero, plaintext2html
 from odoo.addons.portal.controllers.portal import CustomerPortal, pager as portal_pager
 
 SLIP_REPORT = 'overseas_returns.action_report_return_slip'
-# photos larger than this are refused (bytes)
+# photos larger than this are refused (bytes), and more than this many
 MAX_PHOTO_SIZE = 10 * 1024 * 1024
+MAX_PHOTOS = 5
+# what a customer may attach, recognised by its first bytes (no SVG, HTML...)
+PHOTO_SIGNATURES = (
+    (b'\xff\xd8\xff', 'image/jpeg', 'jpg'),
+    (b'\x89PNG\r\n\x1a\n', 'image/png', 'png'),
+    (b'GIF87a', 'image/gif', 'gif'),
+    (b'GIF89a', 'image/gif', 'gif'),
+    (b'%PDF-', 'application/pdf', 'pdf'),
+)
+
+
+def photo_kind(content):
+    """(mimetype, extension) of an image or PDF by its content, else None."""
+    for signature, mimetype, extension in PHOTO_SIGNATURES:
+        if content.startswith(signature):
+            return mimetype, extension
+    if content[:4] == b'RIFF' and content[8:12] == b'WEBP':
+        return 'image/webp', 'webp'
+    return None
 
 
 class ReturnsPortal(CustomerPortal):
@@ -212,6 +232,8 @@ class ReturnsPortal(CustomerPortal):
             try:
                 qty = float(raw)
             except ValueError:
+                qty = float('nan')
+            if not math.isfinite(qty):  # "nan", "inf", "1e999" parse as floats
                 raise UserError(_('The quantity of %(product)s is not a number.') % {
                     'product': sale_line.product_id.display_name})
             if float_is_zero(qty, precision_digits=digits) or qty < 0:
@@ -278,18 +300,29 @@ class ReturnsPortal(CustomerPortal):
         # customers do not have; the photos go to their own new return only
         Attachment = request.env['ir.attachment'].sudo()
         attachments = Attachment
-        for upload in request.httprequest.files.getlist('photos'):
-            if not upload or not upload.filename:
-                continue
-            content = upload.read()
+        uploads = [upload for upload in request.httprequest.files.getlist('photos')
+                   if upload and upload.filename]
+        if len(uploads) > MAX_PHOTOS:
+            raise UserError(_('Attach at most %(max)s photos.') % {'max': MAX_PHOTOS})
+        for upload in uploads:
+            content = upload.read(MAX_PHOTO_SIZE + 1)
             if not content:
                 continue
             if len(content) > MAX_PHOTO_SIZE:
                 raise UserError(_('The photo %(name)s is larger than 10 MB.') % {
                     'name': upload.filename})
+            kind = photo_kind(content)
+            if not kind:
+                raise UserError(_('%(name)s is not a photo: attach JPEG, PNG, GIF or WebP '
+                                  'images or a PDF.') % {'name': upload.filename})
+            mimetype, extension = kind
+            # the stored name and type come from the content, never from the upload:
+            # staff open these files in the browser
+            stem = upload.filename.rsplit('.', 1)[0][:100] or 'photo'
             attachments |= Attachment.create({
-                'name': upload.filename,
-                'datas_fname': upload.filename,
+                'name': '%s.%s' % (stem, extension),
+                'datas_fname': '%s.%s' % (stem, extension),
+                'mimetype': mimetype,
                 'datas': base64.b64encode(content),
                 'res_model': 'overseas.return.order',
                 'res_id': return_order.id,

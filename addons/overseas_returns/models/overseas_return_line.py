@@ -79,19 +79,24 @@ class OverseasReturnLine(models.Model):
                                copy=False)
     fault_party = fields.Selection(FAULT_PARTIES,
                                    help="Whose fault it was: proposed from the reason, "
-                                        "settled by inspection.")
+                                        "settled by inspection.",
+                                        groups='base.group_user')
     inspection_id = fields.Many2one('overseas.return.inspection', readonly=True,
-                                    copy=False, string='Inspection')
+                                    copy=False, string='Inspection',
+                                    groups='base.group_user')
     inspection_ids = fields.One2many('overseas.return.inspection', 'line_id',
                                      string='Inspections')
     disposition = fields.Selection(DISPOSITIONS, copy=False,
                                    help='Proposed by inspection; may be changed until '
-                                        'the line is disposed of.')
+                                        'the line is disposed of.',
+                                        groups='base.group_user')
     date_disposed = fields.Datetime(
         readonly=True, copy=False,
-        help='When the goods reached their final place (after rework, for reworked goods).')
+        help='When the goods reached their final place (after rework, for reworked goods).',
+        groups='base.group_user')
     rework_state = fields.Selection([('in_progress', 'In rework'), ('done', 'Reworked')],
-                                    readonly=True, copy=False)
+                                    readonly=True, copy=False,
+                                    groups='base.group_user')
     move_ids = fields.One2many('stock.move', 'return_line_id', string='Stock Moves',
                                readonly=True)
     scrap_ids = fields.One2many('stock.scrap', 'return_line_id', string='Scraps',

@@ -99,7 +99,8 @@ class OverseasReturnOrder(models.Model):
         default=lambda self: self.env.user.company_id.currency_id)
     user_id = fields.Many2one('res.users', string='Responsible',
                               default=lambda self: self.env.user,
-                              track_visibility='onchange')
+                              track_visibility='onchange',
+                              groups='base.group_user')
     line_ids = fields.One2many('overseas.return.line', 'order_id', string='Lines',
                                copy=True, readonly=True,
                                states={'draft': [('readonly', False)],
@@ -122,10 +123,13 @@ class OverseasReturnOrder(models.Model):
         ('wet', 'Wet or stained'),
         ('empty', 'Empty or items missing'),
     ], string='Parcel on Arrival', track_visibility='onchange',
-        help='A first look at the parcel when it arrives, before inspection.')
-    arrival_photo = fields.Binary(attachment=True, copy=False)
-    arrival_note = fields.Text()
-    note = fields.Text(string='Internal Note')
+        help='A first look at the parcel when it arrives, before inspection.',
+        groups='base.group_user')
+    arrival_photo = fields.Binary(attachment=True, copy=False,
+                                  groups='base.group_user')
+    arrival_note = fields.Text(groups='base.group_user')
+    note = fields.Text(string='Internal Note',
+                       groups='base.group_user')
     # refund figures: monetary, so declared here beside currency_id; computed by
     # overseas.return.refund.mixin from the credit notes (drafts are not refunded yet,
     # cancelled ones do not count)

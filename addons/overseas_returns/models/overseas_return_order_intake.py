@@ -33,7 +33,8 @@ class OverseasReturnIntakeMixin(models.AbstractModel):
         lambda self: self._fields['return_method']._description_selection(self.env),
         string='Follow-up Planned For', readonly=True, copy=False,
         help='The return method whose follow-up was planned on approval; approving '
-             'again does not plan it twice.')
+             'again does not plan it twice.',
+             groups='base.group_user')
 
     @api.model
     def _unidentified_partner(self):

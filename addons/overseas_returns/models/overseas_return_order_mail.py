@@ -51,7 +51,8 @@ class OverseasReturnNotifyMixin(models.AbstractModel):
 
     mail_sent_kinds = fields.Char(
         readonly=True, copy=False,
-        help='Status e-mails already sent to the customer, comma separated.')
+        help='Status e-mails already sent to the customer, comma separated.',
+        groups='base.group_user')
     reject_reason = fields.Text(
         string='Rejection Reason', copy=False, track_visibility='onchange',
         help='Told to the customer in the rejection e-mail.')

@@ -28,7 +28,8 @@ class OverseasReturnRefundMixin(models.AbstractModel):
         help='Days since the oldest credit note still to reconcile.')
     restocking_fee_override = fields.Float(
         string='Restocking Fee (%)', track_visibility='onchange',
-        help='Set (above 0): replaces the restocking fee of the refund policy.')
+        help='Set (above 0): replaces the restocking fee of the refund policy.',
+        groups='base.group_user')
 
     @api.model
     def _refresh_refund_amounts(self):

@@ -6,6 +6,10 @@ from odoo.exceptions import AccessError, ValidationError
 from odoo.tests.common import HttpCase
 
 
+# a PNG's signature and some bytes: what the photo check looks at
+PNG = b'\x89PNG\r\n\x1a\n' + b'\x00' * 32
+
+
 class TestReturnsPortal(HttpCase):
     """Customers follow and request their own returns on /my."""
 
@@ -151,8 +155,7 @@ class TestReturnsPortal(HttpCase):
         form, token = self._form(self.sale_a)
         self.assertIn('Portal Test Lamp', form.text)
         response = self._post(self._request_data(token, self.sale_a, qty='2'),
-                              files=[('photos', ('lamp.png', b'\x89PNG fake image',
-                                                 'image/png'))])
+                              files=[('photos', ('lamp.png', PNG, 'image/png'))])
         self.assertEqual(response.status_code, 200)
         order = self.Return.search([('sale_order_id', '=', self.sale_a.id)])
         self.assertEqual(len(order), 1)
@@ -188,6 +191,9 @@ class TestReturnsPortal(HttpCase):
             # delivered 2 of 3
             self._request_data(token, self.sale_a, qty='3'),
             self._request_data(token, self.sale_a, qty='two'),
+            self._request_data(token, self.sale_a, qty='nan'),
+            self._request_data(token, self.sale_a, qty='inf'),
+            self._request_data(token, self.sale_a, qty='1e300'),
             self._request_data(token, self.sale_a, reason_id=''),
         ]
         for data in bad:
@@ -282,3 +288,47 @@ class TestReturnsPortal(HttpCase):
         with self.assertRaises(ValidationError), self.cr.savepoint():
             self.env['overseas.return.line'].sudo(self.user_a).create(
                 dict(other_line, order_id=order.id))
+
+    def test_photos_are_images_by_content(self):
+        """An HTML page or an SVG named .png is no photo: it would run in the staff's
+        browser. Refused, and the request with it; too many photos too."""
+        self.authenticate('ort_portal_a', 'ort_portal_a')
+        _form, token = self._form(self.sale_a)
+        hostile = [
+            [('photos', ('lamp.png', b'<html><script>alert(1)</script></html>',
+                         'image/png'))],
+            [('photos', ('lamp.svg', b'<svg xmlns="http://www.w3.org/2000/svg" '
+                                     b'onload="alert(1)"/>', 'image/svg+xml'))],
+            [('photos', ('p%d.png' % index, PNG, 'image/png')) for index in range(6)],
+        ]
+        for files in hostile:
+            response = self._post(self._request_data(token, self.sale_a, qty='1'),
+                                  files=files)
+            self.assertEqual(response.status_code, 200)
+            self.assertIn('o_return_request_error', response.text)
+            self.assertFalse(self.Return.search([('sale_order_id', '=', self.sale_a.id)]))
+        self.assertFalse(self.env['ir.attachment'].search([
+            ('res_model', '=', 'overseas.return.order')]).filtered(
+                lambda att: att.mimetype not in ('image/png', 'image/jpeg', 'application/pdf')
+                and att.create_uid == self.user_a))
+        # a real photo keeps its type from its content, whatever it was called
+        response = self._post(self._request_data(token, self.sale_a, qty='1'),
+                              files=[('photos', ('lamp.html', PNG, 'text/html'))])
+        order = self.Return.search([('sale_order_id', '=', self.sale_a.id)])
+        attachment = self.env['ir.attachment'].search([
+            ('res_model', '=', 'overseas.return.order'), ('res_id', '=', order.id)])
+        self.assertEqual(attachment.mimetype, 'image/png')
+        self.assertEqual(attachment.datas_fname, 'lamp.png')
+
+    def test_customers_do_not_read_the_desk_s_fields(self):
+        order = self.Return.sudo(self.user_a).browse(
+            self.Return.create_from_sale_order(self.sale_a).id)
+        for fname in ('note', 'restocking_fee_override', 'user_id', 'mail_sent_kinds'):
+            with self.assertRaises(AccessError, msg=fname):
+                order.read([fname])
+        for fname in ('fault_party', 'disposition', 'inspection_id'):
+            with self.assertRaises(AccessError, msg=fname):
+                order.line_ids.read([fname])
+        values = order.read()[0]
+        self.assertNotIn('note', values)
+        self.assertIn('state', values)
