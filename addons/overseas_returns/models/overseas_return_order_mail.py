@@ -1,4 +1,5 @@
-from odoo import _, api, fields, models
+from odoo import SUPERUSER_ID, _, api, fields, models
+from odoo.exceptions import AccessError
 from odoo.tools import html_escape
 
 FEEDBACK_RATINGS = [
@@ -118,7 +119,17 @@ class OverseasReturnNotifyMixin(models.AbstractModel):
             sudo_order.write({'mail_sent_kinds': ','.join(sorted(sent | {key}))})
 
     # ------------------------------------------------------------------ mail helpers
-    # public: the mail templates' sandbox refuses methods starting with an underscore
+    # Public because the mail templates' sandbox refuses names starting with an
+    # underscore; but they read credit notes and make rating tokens as superuser, so
+    # outside the rendering of our e-mails (done as superuser, _send_status_mail) only
+    # a returns manager previewing the templates may call them, never an RPC caller.
+    def _check_mail_render_access(self):
+        if self.env.uid != SUPERUSER_ID and \
+                not self.env.user.has_group('overseas_returns.group_returns_manager'):
+            raise AccessError(_('This method renders the customer e-mails of returns; '
+                                'it cannot be called directly.'))
+        self.check_access_rule('read')
+
     def _mail_selection_label(self, record, field_name):
         value = record[field_name]
         if not value:
@@ -128,6 +139,7 @@ class OverseasReturnNotifyMixin(models.AbstractModel):
 
     def mail_line_outcomes(self):
         """Lines of the inspected e-mail: product, quantity, grade, disposition."""
+        self._check_mail_render_access()
         self.ensure_one()
         return [{
             'product': line.product_id.display_name,
@@ -149,6 +161,7 @@ class OverseasReturnNotifyMixin(models.AbstractModel):
 
     def mail_refund_lines(self):
         """Credit note lines: refunded products first, then deductions, with amounts."""
+        self._check_mail_render_access()
         self.ensure_one()
         result = []
         for refund in self._mail_refunds():
@@ -163,9 +176,11 @@ class OverseasReturnNotifyMixin(models.AbstractModel):
         return result
 
     def mail_refund_total(self):
+        self._check_mail_render_access()
         return sum(self._mail_refunds().mapped('amount_total'))
 
     def mail_refund_currency(self):
+        self._check_mail_render_access()
         return self._mail_refunds()[:1].currency_id or self.currency_id
 
     def _mail_return_instructions(self):
@@ -188,6 +203,7 @@ class OverseasReturnNotifyMixin(models.AbstractModel):
             'intro': intro, 'rma': self.name, 'address': address_text}
 
     def mail_return_instructions_html(self):
+        self._check_mail_render_access()
         return html_escape(self._mail_return_instructions()).replace('\n', '<br/>')
 
     @api.multi
@@ -202,6 +218,7 @@ class OverseasReturnNotifyMixin(models.AbstractModel):
     def feedback_url(self, rating):
         """One-click link of the 'return done' e-mail giving ``rating`` (1..5) through
         the pending rating.rating of the customer (rating.mixin's access token)."""
+        self._check_mail_render_access()
         self.ensure_one()
         base_url = self.env['ir.config_parameter'].sudo().get_param('web.base.url')
         return '%s/returns/feedback/%s/%s' % (base_url, self._feedback_token(), rating)

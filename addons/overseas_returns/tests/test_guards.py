@@ -163,3 +163,15 @@ class TestGuards(ReturnsCase):
         self.assertEqual(result['order_id'], other.id)
         log = self.env['overseas.return.scan.log'].browse(result['log_id'])
         self.assertEqual(log.user_id, self.user)
+
+    def test_mail_helpers_are_no_data_tap(self):
+        """The e-mail helpers read credit notes and make rating tokens as superuser:
+        nobody calls them directly but a manager previewing the templates."""
+        order = self._create_order()
+        for method in ('mail_line_outcomes', 'mail_refund_lines', 'mail_refund_total',
+                       'mail_return_instructions_html'):
+            with self.assertRaises(AccessError, msg=method):
+                getattr(order.sudo(self.user), method)()
+        with self.assertRaises(AccessError):
+            order.sudo(self.user).feedback_url(5)
+        self.assertTrue(order.sudo(self.manager).mail_return_instructions_html())
