@@ -23,6 +23,7 @@ from . import stock_scrap
 from . import sale_order
 from . import account_invoice
 from . import account_invoice_line
+from . import overseas_return_refund_setting_mixin
 from . import overseas_return_refund_rule
 from . import overseas_return_deduction_type
 from . import overseas_return_rule

@@ -1,4 +1,4 @@
-from odoo import api, fields, models
+from odoo import fields, models
 
 DEDUCTION_TYPES = [
     ('restocking_fee', 'Restocking fee'),
@@ -8,11 +8,11 @@ DEDUCTION_TYPES = [
     ('goodwill', 'Goodwill credit'),
 ]
 
-
 class OverseasReturnDeductionType(models.Model):
     """Where each kind of deduction is booked on a credit note."""
 
     _name = 'overseas.return.deduction.type'
+    _inherit = ['overseas.return.refund.setting.mixin']
     _description = 'Refund Deduction Type'
     _order = 'sequence, id'
 
@@ -30,22 +30,3 @@ class OverseasReturnDeductionType(models.Model):
         ('code_company_uniq', 'unique (code, company_id)',
          'There is already a deduction type with this code for this company.'),
     ]
-
-    # the stored refund figures of open returns depend on this setting
-    @api.model
-    def create(self, vals):
-        record = super(OverseasReturnDeductionType, self).create(vals)
-        self.env['overseas.return.order']._refresh_refund_amounts()
-        return record
-
-    @api.multi
-    def write(self, vals):
-        result = super(OverseasReturnDeductionType, self).write(vals)
-        self.env['overseas.return.order']._refresh_refund_amounts()
-        return result
-
-    @api.multi
-    def unlink(self):
-        result = super(OverseasReturnDeductionType, self).unlink()
-        self.env['overseas.return.order']._refresh_refund_amounts()
-        return result

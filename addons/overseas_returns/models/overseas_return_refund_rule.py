@@ -2,7 +2,6 @@ from odoo import api, fields, models
 
 from .overseas_return_reason import FAULT_PARTIES
 
-
 class OverseasReturnRefundRule(models.Model):
     """The company's refund policy, one rule per situation.
 
@@ -11,6 +10,7 @@ class OverseasReturnRefundRule(models.Model):
     """
 
     _name = 'overseas.return.refund.rule'
+    _inherit = ['overseas.return.refund.setting.mixin']
     _description = 'Return Refund Rule'
     _order = 'sequence, id'
 
@@ -32,25 +32,6 @@ class OverseasReturnRefundRule(models.Model):
     return_label_fee = fields.Float(
         string='Return Label Cost', help='In the company currency; deducted once per '
                                          'return when return shipping is not refunded.')
-
-    # the stored refund figures of open returns depend on this setting
-    @api.model
-    def create(self, vals):
-        record = super(OverseasReturnRefundRule, self).create(vals)
-        self.env['overseas.return.order']._refresh_refund_amounts()
-        return record
-
-    @api.multi
-    def write(self, vals):
-        result = super(OverseasReturnRefundRule, self).write(vals)
-        self.env['overseas.return.order']._refresh_refund_amounts()
-        return result
-
-    @api.multi
-    def unlink(self):
-        result = super(OverseasReturnRefundRule, self).unlink()
-        self.env['overseas.return.order']._refresh_refund_amounts()
-        return result
 
     @api.model
     def _rule_for_lines(self, lines):
