@@ -73,16 +73,16 @@ class OverseasReturnGuardMixin(models.AbstractModel):
                     raise AccessError(record._owned_field_message(name, state))
 
     def _check_owned_fields_create(self, vals):
-        """At creation an owned field may only take its default value."""
+        """At creation an owned field may only take its default value (fields a user
+        may edit in a new, draft record are free)."""
         if self._guard_bypassed():
             return
-        defaults = self.default_get([name for name in vals
-                                     if name in self._action_owned_fields])
-        for name in vals:
-            if name not in self._action_owned_fields:
-                continue
-            if self._action_owned_fields[name] and 'draft' in self._action_owned_fields[name]:
-                continue  # editable in a new (draft) record
+        checked = [name for name in vals if name in self._action_owned_fields
+                   and 'draft' not in self._action_owned_fields[name]]
+        if not checked:
+            return
+        defaults = self.default_get(checked)
+        for name in checked:
             value = vals[name]
             if value in (False, None, 0, 0.0, '') or value == defaults.get(name):
                 continue
