@@ -249,6 +249,9 @@ def make_attack_users(server, admin):
                 'password': ATTACK_PASSWORD, 'groups_id': [(6, 0, groups)]}
         if profile == 'portal':
             vals['partner_id'] = portal_partner
+        else:
+            # Odoo refuses to log a message whose author has no email address
+            vals['email'] = login
         uid = admin.call('res.users', 'create', vals)
         partner_id = admin.call('res.users', 'read', [uid], ['partner_id'])[0]['partner_id'][0]
         users[profile] = AttackUser(server, profile, login, uid, partner_id)

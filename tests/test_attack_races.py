@@ -144,12 +144,14 @@ def test_two_scans_on_one_scanner(workers_attack_kit, racers, clear_fault, round
 
 
 def test_no_database_error_in_the_workers_log(odoo_workers_server):
-    """After the races: no closed cursor, no unhandled psycopg2 error in the server log
-    (a retried serialization failure is logged at INFO by Odoo and is fine)."""
+    """After the races: no closed cursor, no lost connection, no serialization failure
+    given up after Odoo's retries, in the server log. (Odoo 11 logs the traceback of
+    every ValidationError raised over RPC, the losers' clear messages included: those
+    are not what this looks for.)"""
     if not os.path.exists(odoo_workers_server.log_path):
         pytest.fail('no server log at %s' % odoo_workers_server.log_path)
     with open(odoo_workers_server.log_path, encoding='utf-8', errors='replace') as log:
         text = log.read()
     for bad in ('cursor already closed', 'closed cursor', 'InterfaceError',
-                'InternalError', 'Traceback (most recent call last)'):
+                'Max retries', 'server closed the connection'):
         assert bad not in text, bad
