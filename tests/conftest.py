@@ -150,6 +150,8 @@ def _start_server(db, extra_args, log_name):
     log_dir = os.path.join(ROOT, '.data', 'logs')
     os.makedirs(log_dir, exist_ok=True)
     log_path = os.path.join(log_dir, log_name)
+    if os.path.exists(log_path):
+        os.remove(log_path)  # Odoo appends: the log checked is this run's only
     cmd = [os.path.join(ROOT, '.venv', 'bin', 'odoo'), '-c', os.path.join(ROOT, 'odoo.conf'),
            '-d', db, '--db-filter', '^%s$' % db, '--http-port', str(port),
            '--http-interface', '127.0.0.1', '--logfile', log_path, '--log-level', 'info']
