@@ -205,3 +205,27 @@ def test_other_company_return_cannot_be_changed(attack_users, attack_kit, compan
                                  'reason_id': kit.reason_id})]})
     clear_fault(raised.value)
     assert kit.count(ORDER, [('origin_ref', '=', ref)]) == 0
+
+
+@pytest.mark.parametrize('value', [0, -5, 999999999, 'SO001', [1, 2], True])
+def test_integration_methods_refuse_what_is_not_one_record(attack_kit, user_rpc, value):
+    """create_from_sale_order / create_from_delivery take an id over RPC; anything else
+    is a clear UserError (fault code 2), not an AttributeError traceback."""
+    before = attack_kit.count(ORDER, [])
+    for method in ('create_from_sale_order', 'create_from_delivery'):
+        with pytest.raises(xmlrpc.client.Fault) as raised:
+            user_rpc.call(ORDER, method, value)
+        assert raised.value.faultCode == 2, raised.value.faultString
+        assert 'give one existing record' in raised.value.faultString
+    assert attack_kit.count(ORDER, []) == before
+
+
+def test_integration_method_takes_a_sale_id(attack_kit, user_rpc):
+    sale_id, _product = attack_kit.delivered_sale(partner_id=attack_kit.other_partner_id)
+    order_id = user_rpc.call(ORDER, 'create_from_sale_order', sale_id)
+    assert isinstance(order_id, int)
+    assert attack_kit.read(ORDER, order_id, ['sale_order_id'])['sale_order_id'][0] == sale_id
+    with pytest.raises(xmlrpc.client.Fault) as raised:
+        user_rpc.call(ORDER, 'create_from_sale_order', sale_id)
+    assert raised.value.faultCode == 2
+    assert 'left to return' in raised.value.faultString
