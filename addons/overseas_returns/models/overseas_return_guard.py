@@ -11,6 +11,7 @@ import threading
 from contextlib import contextmanager
 
 from decorator import decorate
+from psycopg2.extensions import TransactionRollbackError
 
 from odoo import SUPERUSER_ID, _, models
 from odoo.exceptions import AccessError, UserError
@@ -35,7 +36,16 @@ def owner_action(method):
     layer reads it to find the context argument)."""
     def run_as_action(func, *args, **kwargs):
         with action_writes():
-            return func(*args, **kwargs)
+            try:
+                return func(*args, **kwargs)
+            except TransactionRollbackError:
+                # Odoo's RPC layer retries the call in a new transaction but with the
+                # same api.Environments: what this attempt left to recompute (records
+                # on the cursor about to be closed) must go, or the retry fails with
+                # "Unable to use a closed cursor"
+                if args and isinstance(args[0], models.BaseModel):
+                    args[0].env.clear()
+                raise
     return decorate(method, run_as_action)
 
 

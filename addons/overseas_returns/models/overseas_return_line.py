@@ -191,9 +191,10 @@ class OverseasReturnLine(models.Model):
         except psycopg2.OperationalError as error:
             if error.pgcode != errorcodes.LOCK_NOT_AVAILABLE:
                 raise
+            # from None: the caller gets this message, not the lock error behind it
             raise ValidationError(_('Another return of %s is being registered right now. '
                                     'Reload and try again.') % ', '.join(
-                                        sale_lines.mapped('order_id.name')))
+                                        sale_lines.mapped('order_id.name'))) from None
         # a real row update: a concurrent claim committed after our snapshot conflicts
         self.env.cr.execute('UPDATE sale_order_line SET write_date = write_date '
                             'WHERE id IN %s', (tuple(sale_lines.ids),))

@@ -587,11 +587,29 @@ class OverseasReturnOrder(models.Model):
     @api.model
     @api.returns('self', lambda value: value.id)
     def create_from_sale_order(self, sale):
-        """Create a draft return for a sale order's delivered, unclaimed lines."""
+        """Create a draft return for a sale order's delivered, unclaimed lines.
+
+        ``sale``: a sale.order record, or its id (XML-RPC / JSON-RPC callers)."""
+        sale = self._integration_record('sale.order', sale)
         line_vals = self._prepare_lines_from_sale(sale)
         if not line_vals:
             raise UserError(_('Nothing delivered on %s is left to return.') % sale.name)
         return self.create(self._prepare_vals_from_sale(sale, line_vals))
+
+    @api.model
+    def _integration_record(self, model, value):
+        """The one record of ``model`` an integrator named, by record or by id: an
+        id over RPC, a clear error for anything else (not an AttributeError)."""
+        if isinstance(value, models.BaseModel) and value._name == model:
+            records = value
+        elif isinstance(value, int) and not isinstance(value, bool) and value > 0:
+            records = self.env[model].browse(value).exists()
+        else:
+            records = self.env[model]
+        if len(records) != 1:
+            raise UserError(_('%(model)s: give one existing record (its id), not %(value)r.')
+                            % {'model': self.env[model]._description, 'value': value})
+        return records
 
     @api.model
     def _prepare_vals_from_sale(self, sale, line_vals):
@@ -614,7 +632,9 @@ class OverseasReturnOrder(models.Model):
     @api.model
     @api.returns('self', lambda value: value.id)
     def create_from_delivery(self, picking):
-        """Create a draft return for what a done delivery shipped."""
+        """Create a draft return for what a done delivery shipped (a stock.picking
+        record, or its id)."""
+        picking = self._integration_record('stock.picking', picking)
         if picking.picking_type_code != 'outgoing' or picking.state != 'done':
             raise UserError(_('Returns can only be created from a done delivery.'))
         sale = picking.sale_id
