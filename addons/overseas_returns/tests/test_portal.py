@@ -3,9 +3,13 @@ import re
 import odoo.tests.common as common
 from odoo import SUPERUSER_ID, api
 from odoo.exceptions import AccessError, ValidationError
-from odoo.tests.common import HttpCase
+from odoo.tests.common import HttpCase, at_install, post_install
+
+from .common import set_done
 
 
+@at_install(False)
+@post_install(True)
 class TestReturnsPortal(HttpCase):
     """Customers follow and request their own returns on /my."""
 
@@ -50,11 +54,11 @@ class TestReturnsPortal(HttpCase):
                                    'product_uom_qty': ordered, 'price_unit': 24.0})]})
         sale.action_confirm()
         picking = sale.picking_ids
-        picking.move_lines.mapped('move_line_ids').write({'qty_done': delivered})
+        set_done(picking.move_lines, delivered)
         picking.action_done()
         return sale
 
-    def url_open(self, url, data=None, timeout=30):
+    def url_open(self, url, data=None, timeout=60):
         response = super(TestReturnsPortal, self).url_open(url, data=data, timeout=timeout)
         self.env.clear()
         return response
