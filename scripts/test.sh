@@ -97,6 +97,8 @@ if [ $# -eq 0 ] && [ "${ORT_SKIP_ODOO_RUNNER:-}" != 1 ]; then
   mkdir -p .data/test-logs
   odoo_runner || runner_status=$?
   say "Odoo's runner done in $(( $(date +%s) - t0 )) s (logs in .data/test-logs/)"
+  # ORT_ODOO_RUNNER_ONLY=1: Odoo's runner alone, no pytest
+  [ "${ORT_ODOO_RUNNER_ONLY:-}" != 1 ] || exit "$runner_status"
   t0=$(date +%s)
 fi
 template "${prefix}_tmpl_unit_$hash" --without-demo
