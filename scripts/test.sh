@@ -85,7 +85,8 @@ print("\n".join(ast.literal_eval(open(sys.argv[1]).read()).get("depends", [])))'
       summary="$summary (exit $rc, $other error lines about our add-ons)"; status=1
     fi
     if [ "$status" != 0 ]; then
-      grep -E '^[0-9-]+ [0-9:,]+ [0-9]+ (ERROR|CRITICAL) ' "$log" | grep 'overseas_returns' | grep -v ': ` ' | head -n 20 || true
+      grep -E '^[0-9-]+ [0-9:,]+ [0-9]+ (ERROR|CRITICAL) ' "$log" | grep 'overseas_returns' \
+        | grep -vE ': (` .*|ERROR|FAIL|FAILED|Traceback \(most recent call last\):)$' | head -n 20 || true
     fi
   done
   echo "odoo-runner: $summary"
