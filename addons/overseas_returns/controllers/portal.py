@@ -258,11 +258,7 @@ class ReturnsPortal(CustomerPortal):
         ``_check_portal_request`` let them create nothing but a draft return of their
         own order; approval rules and e-mails then name them as the author."""
         values = self._prepare_request_vals(sale, line_vals)
-        # sudo: customers may not read sequences; the reference is drawn for them
-        name = request.env['ir.sequence'].sudo().with_context(
-            force_company=sale.company_id.id).next_by_code('overseas.return.order')
-        if name:
-            values['name'] = name
+        # the reference is drawn by create(), not chosen by the caller
         Return = request.env['overseas.return.order'].with_context(mail_create_nolog=True)
         return_order = Return.create(values)
         attachments = self._save_photos(return_order)

@@ -76,13 +76,13 @@ class OverseasReturnGuardMixin(models.AbstractModel):
         """At creation an owned field may only take its default value."""
         if self._guard_bypassed():
             return
-        defaults = self.default_get([name for name in vals
-                                     if name in self._action_owned_fields])
-        for name in vals:
-            if name not in self._action_owned_fields:
-                continue
-            if self._action_owned_fields[name] and 'draft' in self._action_owned_fields[name]:
-                continue  # editable in a new (draft) record
+        # fields editable in a new (draft) record are not checked; only the others'
+        # defaults are computed (a default may read what the user cannot, e.g. the
+        # warehouse of a return created by a portal customer)
+        checked = [name for name in vals if name in self._action_owned_fields
+                   and 'draft' not in self._action_owned_fields[name]]
+        defaults = self.default_get(checked) if checked else {}
+        for name in checked:
             value = vals[name]
             if value in (False, None, 0, 0.0, '') or value == defaults.get(name):
                 continue

@@ -255,7 +255,9 @@ class OverseasReturnOrder(models.Model):
                 vals['warehouse_id']).company_id.id)
         self._check_restocking_fee_right(vals)
         if vals.get('name', _('New')) == _('New'):
-            vals['name'] = self.env['ir.sequence'].with_context(
+            # sudo: the number is the return's own, also for a portal customer, who may
+            # not read sequences (and may not choose the number)
+            vals['name'] = self.env['ir.sequence'].sudo().with_context(
                 force_company=vals.get('company_id')).next_by_code(
                     'overseas.return.order') or _('New')
         order = super(OverseasReturnOrder, self).create(vals)
@@ -280,7 +282,8 @@ class OverseasReturnOrder(models.Model):
 
     @api.constrains('company_id', 'warehouse_id')
     def _check_warehouse_company(self):
-        for order in self:
+        # sudo: a check, also of a portal customer's request (who may not read warehouses)
+        for order in self.sudo():
             if order.warehouse_id.company_id and order.warehouse_id.company_id != order.company_id:
                 raise ValidationError(_(
                     'The warehouse %(warehouse)s belongs to %(company)s: the return %(order)s '

@@ -237,7 +237,6 @@ class TestReturnsPortal(HttpCase):
         for vals in line_vals:
             vals.update(product_qty=1.0, reason_id=self.reason.id)
         values = self.Return._prepare_vals_from_sale(sale, line_vals)
-        values['name'] = 'RMA/TEST/%s' % sale.id
         values.update(extra)
         return values
 
