@@ -280,6 +280,7 @@ class ReturnsPortal(CustomerPortal):
         ``_check_portal_request`` let them create nothing but a draft return of their
         own order; approval rules and e-mails then name them as the author."""
         values = self._prepare_request_vals(sale, line_vals)
+        # the reference is drawn by create(), not chosen by the caller
         Return = request.env['overseas.return.order'].with_context(mail_create_nolog=True)
         return_order = Return.create(values)
         attachments = self._save_photos(return_order)

@@ -112,7 +112,8 @@ class OverseasReturnLine(models.Model):
         """Finite, positive, within MAX_LINE_QTY, and in whole steps of the product's
         unit (no half a Unit); prices finite and not negative."""
         units = self.env.ref('product.product_uom_categ_unit', raise_if_not_found=False)
-        for line in self:
+        # sudo: a check, also of lines a portal customer creates (who may not read products)
+        for line in self.sudo():
             name = line.product_id.display_name
             uom = line.product_uom_id
             rounding = uom.rounding or 0.01

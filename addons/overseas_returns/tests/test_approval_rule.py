@@ -4,7 +4,7 @@ import io
 
 from odoo.exceptions import ValidationError
 
-from .common import ReturnsCase
+from .common import ReturnsCase, set_done
 
 
 class TestApprovalRule(ReturnsCase):
@@ -47,8 +47,7 @@ class TestApprovalRule(ReturnsCase):
                                    'product_uom_qty': qty, 'price_unit': 40.0})]})
         sale.action_confirm()
         delivery = sale.picking_ids
-        for move in delivery.move_lines:
-            move.move_line_ids.qty_done = qty
+        set_done(delivery.move_lines, qty)
         delivery.action_done()
         delivery.write({'date_done': date})
         delivery.move_lines.write({'date': date})
@@ -203,9 +202,11 @@ class TestApprovalRule(ReturnsCase):
         company_currency = self.company.currency_id
         foreign = self.env.ref('base.EUR') if company_currency != self.env.ref(
             'base.EUR') else self.env.ref('base.USD')
-        self.env['res.currency.rate'].create({
-            'currency_id': foreign.id, 'rate': 2.0, 'name': '2026-01-01',
-            'company_id': self.company.id})
+        # both rates pinned: demo data gives the company currency a rate other than 1
+        for currency, rate in ((company_currency, 1.0), (foreign, 2.0)):
+            self.env['res.currency.rate'].create({
+                'currency_id': currency.id, 'rate': rate, 'name': '2026-05-31',
+                'company_id': self.company.id})
         self._rule('Small', amount_max=50.0)
         # 80.00 in a currency worth half: 40.00 in the company currency
         order = self._create_order(lines=[(self.earbuds, 2.0, self.reason_defect)],

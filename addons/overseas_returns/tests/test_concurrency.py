@@ -2,10 +2,14 @@
 database connections: one succeeds, the other is refused, nothing is done twice."""
 from odoo import SUPERUSER_ID, api
 from odoo.exceptions import UserError, ValidationError
-from odoo.tests.common import TransactionCase
+from odoo.tests.common import TransactionCase, at_install, post_install
 from odoo.tools import mute_logger
 
+from .common import set_done
 
+
+@at_install(False)
+@post_install(True)
 class TestConcurrency(TransactionCase):
 
     def setUp(self):
@@ -77,6 +81,8 @@ class TestConcurrency(TransactionCase):
         self.assertEqual(line2.state, 'disposed')
 
 
+@at_install(False)
+@post_install(True)
 class TestConcurrentClaims(TransactionCase):
     """Two "Register Return" clicks (or two portal requests) for the same delivered
     units: the second is refused, or retried by Odoo and then refused; never two
@@ -102,7 +108,7 @@ class TestConcurrentClaims(TransactionCase):
                 'order_line': [(0, 0, {'product_id': product.id, 'product_uom_qty': 2.0,
                                        'price_unit': 20.0})]})
             sale.action_confirm()
-            sale.picking_ids.move_lines.move_line_ids.qty_done = 2.0
+            set_done(sale.picking_ids.move_lines, 2.0)
             sale.picking_ids.action_done()
             self.sale_id = sale.id
         self.cr1 = self.registry.cursor()

@@ -10,12 +10,14 @@ import psycopg2
 
 import odoo
 from odoo import SUPERUSER_ID, api
-from odoo.tests.common import TransactionCase
+from odoo.tests.common import TransactionCase, at_install, post_install
 
 HEADER = ['order_ref', 'tracking_ref', 'sku', 'quantity', 'reason_code', 'return_date',
           'customer', 'condition', 'note']
 
 
+@at_install(False)
+@post_install(True)
 class TestImportConcurrency(TransactionCase):
 
     def setUp(self):

@@ -1,9 +1,11 @@
 from psycopg2 import IntegrityError
 
-from odoo.tests.common import SavepointCase
+from odoo.tests.common import SavepointCase, at_install, post_install
 from odoo.tools import mute_logger
 
 
+@at_install(False)
+@post_install(True)
 class TestReason(SavepointCase):
 
     def test_shipped_reasons_cover_every_category(self):

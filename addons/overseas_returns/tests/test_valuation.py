@@ -2,7 +2,7 @@
 valuation with FIFO and average cost: returned units come back at the cost they left
 with, restocked and sent-home units stay in stock value, scrapped and donated units
 leave it to the scrap location's and the donation location's accounts."""
-from .common import ReturnsCase
+from .common import ReturnsCase, set_done
 
 
 class TestValuation(ReturnsCase):
@@ -60,7 +60,7 @@ class TestValuation(ReturnsCase):
                                    'price_unit': 50.0})]})
         sale.action_confirm()
         delivery = sale.picking_ids
-        delivery.move_lines.move_line_ids.qty_done = qty
+        set_done(delivery.move_lines, qty)
         delivery.action_done()
         return sale, delivery
 

@@ -1,10 +1,12 @@
-from odoo.tests.common import SavepointCase
+from odoo.tests.common import SavepointCase, at_install, post_install
 
 # the "now" of every figure of the data set
 NOW = '2026-03-31 12:00:00'
 TODAY = '2026-03-31'
 
 
+@at_install(False)
+@post_install(True)
 class ReportsCase(SavepointCase):
     """A known data set built through the real flow, in two companies.
 

@@ -1,11 +1,12 @@
 from odoo.exceptions import AccessError, UserError
-from odoo.tests.common import post_install
+from odoo.tests.common import at_install, post_install
 
 from .common import NOW, ReportsCase
 
 PERIOD = ('2026-01-01', '2026-02-28')
 
 
+@at_install(False)
 @post_install(True)
 class TestKpiAccess(ReportsCase):
     """The KPI methods read the report views with SQL: returns managers of the

@@ -1,7 +1,7 @@
 import base64
 
 from odoo.exceptions import AccessError
-from odoo.tests.common import post_install
+from odoo.tests.common import at_install, post_install
 
 from odoo.addons.overseas_returns.models.overseas_return_order_mail import \
     FEEDBACK_RATING_VALUES
@@ -11,6 +11,7 @@ from .common import NOW, TODAY, ReportsCase
 PERIOD = ('2026-01-01', '2026-02-28')
 
 
+@at_install(False)
 @post_install(True)
 class TestReturnsReports(ReportsCase):
 

@@ -1,8 +1,9 @@
-from odoo.tests.common import post_install
+from odoo.tests.common import at_install, post_install
 
 from .common import ReportsCase
 
 
+@at_install(False)
 @post_install(True)
 class TestReturnRateByChannel(ReportsCase):
     """Return rate by the sales channel of real sales, delivered and returned through
