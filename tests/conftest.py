@@ -57,26 +57,7 @@ def odoo_server():
     db = os.environ.get('ORT_E2E_DB')
     if not db:
         pytest.fail('ORT_E2E_DB is not set: run the whole-system tests through make test')
-    port = _free_port()
-    log_dir = os.path.join(ROOT, '.data', 'logs')
-    os.makedirs(log_dir, exist_ok=True)
-    log_path = os.path.join(log_dir, 'e2e-server.log')
-    cmd = [os.path.join(ROOT, '.venv', 'bin', 'odoo'), '-c', os.path.join(ROOT, 'odoo.conf'),
-           '-d', db, '--db-filter', '^%s$' % db, '--http-port', str(port),
-           '--http-interface', '127.0.0.1', '--logfile', log_path, '--log-level', 'info',
-           '--max-cron-threads', '0']
-    process = subprocess.Popen(cmd, cwd=ROOT, stdin=subprocess.DEVNULL)
-    server = OdooServer(db, port, log_path)
-    deadline = time.time() + 180
-    while True:
-        try:
-            xmlrpc.client.ServerProxy(server.url + '/xmlrpc/2/common').version()
-            break
-        except (ConnectionError, OSError):
-            if process.poll() is not None or time.time() > deadline:
-                process.kill()
-                pytest.fail('Odoo did not start; see %s' % log_path)
-            time.sleep(0.5)
+    process, server = _start_server(db, ['--max-cron-threads', '0'], 'e2e-server.log')
     yield server
     process.terminate()
     try:
