@@ -116,6 +116,7 @@ class OverseasReturnInspection(models.Model):
                                           inspection.line_id.reason_id.category_id)],
                 'state': 'inspected',
             })
+        lines._apply_inspection_economics()
         lines.mapped('order_id')._update_state_from_lines()
         return True
 

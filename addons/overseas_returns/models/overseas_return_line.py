@@ -10,6 +10,7 @@ from odoo.tools import float_compare, float_is_zero, float_round, mute_logger
 
 from .overseas_return_grade import DISPOSITIONS
 from .overseas_return_guard import owner_action
+from .overseas_return_line_economics import ECONOMICS_OWNED_FIELDS
 from .overseas_return_reason import FAULT_PARTIES
 
 # sane bounds of one line: a pallet of units, not 1e9
@@ -21,7 +22,8 @@ class OverseasReturnLine(models.Model):
     """One product of a return, from arrival to its disposal."""
 
     _name = 'overseas.return.line'
-    _inherit = ['overseas.return.lock.mixin', 'overseas.return.guard.mixin']
+    _inherit = ['overseas.return.lock.mixin', 'overseas.return.guard.mixin',
+                'overseas.return.line.economics']
     _description = 'Overseas Return Line'
     _order = 'order_id desc, sequence, id'
 
@@ -34,6 +36,7 @@ class OverseasReturnLine(models.Model):
         'price_unit': ('draft',), 'sale_line_id': ('draft',), 'reason_id': ('draft',),
         'fault_party': ('draft',), 'lpn': ('draft',), 'customer_note': ('draft',),
         'disposition': ('inspected',),
+        **ECONOMICS_OWNED_FIELDS,
     }
 
     order_id = fields.Many2one('overseas.return.order', string='Return', required=True,
@@ -291,7 +294,10 @@ class OverseasReturnLine(models.Model):
             if approved:
                 raise AccessError(_('The price of %s was agreed on approval: it cannot be '
                                     'changed any more.') % ', '.join(approved.mapped('name')))
-        return super(OverseasReturnLine, self).write(vals)
+        self._check_disposition_vals(vals)
+        result = super(OverseasReturnLine, self).write(vals)
+        self._record_disposition_override(vals)
+        return result
 
     @api.multi
     def unlink(self):
