@@ -2,6 +2,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 
 from .overseas_return_guard import action_writes, owner_action
+from .overseas_return_order_risk import RISK_OWNED_FIELDS
 
 READONLY_AFTER_DRAFT = {'draft': [('readonly', False)]}
 REFUND_STATES = [
@@ -45,6 +46,7 @@ class OverseasReturnOrder(models.Model):
         'overseas.return.refund.mixin',
         'overseas.return.exchange.mixin',
         'overseas.return.notify.mixin',
+        'overseas.return.order.risk',
     ]
     _description = 'Overseas Return'
     _order = 'id desc'
@@ -164,6 +166,7 @@ class OverseasReturnOrder(models.Model):
         'date_requested': ('draft',), 'reject_reason': ('draft',),
         'warehouse_id': ('draft', 'approved'), 'line_ids': ('draft', 'approved'),
         'restocking_fee_override': ('draft', 'approved', 'received', 'inspected'),
+        **RISK_OWNED_FIELDS,
     }
 
     _sql_constraints = [

@@ -165,6 +165,7 @@ class OverseasReturnRefundMixin(models.AbstractModel):
 
     def _ensure_can_refund(self):
         self._ensure_not_exchanged()
+        self._check_refund_hold()
         if not self.env.user.has_group('account.group_account_invoice'):
             raise AccessError(_('Only users with invoicing rights can refund returns.'))
         for order in self:

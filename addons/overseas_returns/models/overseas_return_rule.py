@@ -9,6 +9,7 @@ RULE_ACTIONS = [
     ('reject', 'Reject'),
     ('returnless', 'Returnless refund (the customer keeps the goods)'),
     ('restocking_fee', 'Set the restocking fee'),
+    ('hold_refund', 'Hold the refund until inspection'),
 ]
 HISTORY_DAYS = 365
 
@@ -66,6 +67,9 @@ class OverseasReturnRule(models.Model):
              'delivery, else the last done delivery of the sale order) and the '
              'request; 0: not checked. A return without a known delivery never '
              'matches.')
+    min_risk_score = fields.Integer(
+        string='Risk Score From',
+        help='The return\'s risk score (0-100) is at least this; 0: not checked.')
     country_ids = fields.Many2many(
         'res.country', 'overseas_return_rule_country_rel', 'rule_id', 'country_id',
         string='Customer Countries', help='Empty: customers of every country.')
@@ -105,14 +109,16 @@ class OverseasReturnRule(models.Model):
                     'between 0 and 100 %%.') % values)
 
     @api.constrains('amount_min', 'amount_max', 'min_return_count', 'min_return_rate',
+                    'min_risk_score',
                     'min_days_since_delivery', 'returnless_max_value',
                     'return_shipping_cost')
     def _check_thresholds(self):
         for rule in self:
             values = (rule.amount_min, rule.amount_max, rule.min_return_count,
+                      rule.min_risk_score,
                       rule.min_return_rate, rule.min_days_since_delivery,
                       rule.returnless_max_value, rule.return_shipping_cost)
-            if any(value < 0 for value in values):
+            if any(value < 0 for value in values) or rule.min_risk_score > 100:
                 raise ValidationError(_(
                     'The conditions of the approval rule "%(rule)s" cannot be '
                     'negative.') % {'rule': rule.name})
@@ -126,6 +132,8 @@ class OverseasReturnRule(models.Model):
     def _rule_for_orders(self, orders):
         """{order: the first matching rule (an empty recordset when none matches)}."""
         rules = self.search([])
+        if any(rules.mapped('min_risk_score')):
+            orders._assess_risk()
         stats = _CustomerHistory(self.env)
         categories = {}
         result = {}
@@ -168,6 +176,8 @@ class OverseasReturnRule(models.Model):
                     [('id', 'child_of', categ_id)])
             if not order.line_ids.mapped('product_id.categ_id') & categories[categ_id]:
                 return False
+        if self.min_risk_score and order.risk_score < self.min_risk_score:
+            return False
         if self.min_days_since_delivery:
             days = stats.days_since_delivery(order)
             if days is None or days <= self.min_days_since_delivery:
