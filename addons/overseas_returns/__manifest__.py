@@ -51,6 +51,10 @@
         'report/overseas_return_label.xml',
         # last: every action the menus open is defined above
         'views/overseas_returns_menus.xml',
+        # economics and risk: their own menus under the ones above
+        'data/overseas_return_shipment_data.xml',
+        'views/overseas_return_economics_views.xml',
+        'report/overseas_return_commercial_invoice.xml',
     ],
     'demo': [
         'demo/overseas_returns_demo.xml',

@@ -3,6 +3,7 @@ from . import overseas_return_guard
 from . import overseas_return_reason_category
 from . import overseas_return_reason
 from . import overseas_return_channel
+from . import overseas_return_channel_risk
 from . import overseas_return_grade
 from . import overseas_return_disposition_rule
 from . import overseas_return_inspection_template
@@ -13,8 +14,15 @@ from . import overseas_return_order_refund
 from . import overseas_return_order_exchange
 from . import overseas_return_order_mail
 from . import overseas_return_order_portal
+from . import overseas_return_risk_reason
+from . import overseas_return_order_risk
 from . import overseas_return_order
+from . import overseas_return_line_economics
 from . import overseas_return_line
+from . import overseas_return_disposition_option
+from . import overseas_return_cost_model
+from . import overseas_return_shipment
+from . import product_template_customs
 from . import overseas_return_inspection
 from . import stock_warehouse
 from . import stock_move
