@@ -3,7 +3,7 @@ from odoo.exceptions import ValidationError
 from odoo.tools import html_escape
 
 from .overseas_return_grade import DISPOSITIONS
-from .overseas_return_guard import action_writes, in_action
+from .overseas_return_guard import action_writes
 
 ALL_DISPOSITIONS = [key for key, _label in DISPOSITIONS]
 # merged into the line's _action_owned_fields: the box findings belong to inspection
@@ -18,8 +18,8 @@ class OverseasReturnLineEconomics(models.AbstractModel):
     """Part of overseas.return.line (listed in its _inherit): what each disposition of
     a line is worth, the proposal within the hard constraints, and overrides.
 
-    Fields here are written by the economics only (see _check_disposition_vals and
-    _record_disposition_override, called from the line's write)."""
+    The line's write calls _check_disposition_vals before and
+    _record_disposition_override after writing."""
 
     _name = 'overseas.return.line.economics'
     _description = 'Return Line Economics'
@@ -83,11 +83,12 @@ class OverseasReturnLineEconomics(models.AbstractModel):
         return list(ALL_DISPOSITIONS)
 
     def _check_disposition_vals(self, vals):
-        """A user's disposition must stay within the hard constraints (called by the
-        line's write before anything is written)."""
-        if 'disposition' not in vals or not vals['disposition'] or in_action():
+        """A disposition chosen after inspection (form, RPC, scanner) must stay within
+        the hard constraints (called by the line's write before anything is written;
+        inspection itself proposes within them)."""
+        if 'disposition' not in vals or not vals['disposition']:
             return
-        for line in self.filtered('grade_id'):
+        for line in self.filtered(lambda l: l.grade_id and l.state == 'inspected'):
             if vals['disposition'] not in line._disposition_hard_constraints():
                 labels = line._disposition_labels()
                 raise ValidationError(_(
@@ -101,7 +102,7 @@ class OverseasReturnLineEconomics(models.AbstractModel):
     def _record_disposition_override(self, vals):
         """After a user's write: tell the return's chatter when the proposal was left
         and what it costs (the amount itself is stored by _compute_override)."""
-        if 'disposition' not in vals or in_action():
+        if 'disposition' not in vals:
             return
         labels = self._disposition_labels()
         for line in self.filtered('disposition_overridden'):

@@ -59,7 +59,7 @@ class EconomicsCase(ReturnsCase):
                          'restock')
 
     def test_channel_and_category_prices(self):
-        channel = self.env['overseas.return.channel'].create({'name': 'Outlet Shop'})
+        channel = self.env['overseas.return.channel'].create({'name': 'Outlet Shop', 'code': 'outlet'})
         categ = self.env['product.category'].create({'name': 'Fragile'})
         self.valuable.categ_id = categ
         self.cost_model.write({
@@ -102,10 +102,11 @@ class EconomicsCase(ReturnsCase):
             with self.assertRaises(AccessError):
                 line.sudo(self.user).write(vals)
         self.assertEqual(line.proposed_disposition, 'restock')
-        with self.assertRaises(ValidationError):
+        with self.assertRaises(ValidationError), self.env.cr.savepoint():
             self.cost_model.write({'duty_percent': 120.0})
-        with self.assertRaises(ValidationError):
+        with self.assertRaises(ValidationError), self.env.cr.savepoint():
             self.cost_model.write({'handling_per_unit': -1.0})
+        self.cost_model.invalidate_cache()
         self.assertEqual(self.cost_model.duty_percent, 5.0)
 
     def test_without_cost_model_the_rules_propose(self):
