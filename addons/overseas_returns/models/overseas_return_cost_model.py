@@ -23,13 +23,16 @@ class OverseasReturnCostModel(models.Model):
                                    ondelete='cascade', index=True)
     company_id = fields.Many2one(related='warehouse_id.company_id', store=True,
                                  readonly=True)
-    currency_id = fields.Many2one('res.currency', required=True,
-                                  default=lambda self: self.env.user.company_id.currency_id)
+    currency_id = fields.Many2one(
+        'res.currency', required=True,
+        default=lambda self: self.env.user.company_id.currency_id)
     handling_per_unit = fields.Monetary(
-        default=1.5, help='Receiving, inspecting and moving one unit, whatever its fate.')
+        default=1.5,
+        help='Receiving, inspecting and moving one unit, whatever its fate.')
     rework_cost = fields.Monetary(
         string='Rework Cost per Unit', default=3.0,
-        help='Relabel and repack one unit, unless its product category has its own cost.')
+        help='Relabel and repack one unit, unless its product category has its own '
+             'cost.')
     rework_resale_percent = fields.Float(
         string='Resale after Rework (%)', default=65.0,
         help="Share of the product's sales price a reworked unit fetches.")
@@ -44,7 +47,8 @@ class OverseasReturnCostModel(models.Model):
                                           default=0.5)
     donation_allowed = fields.Boolean(
         default=True, help='Resellable returns may be donated in this country.')
-    donation_handling = fields.Monetary(string='Donation Handling per Unit', default=1.0)
+    donation_handling = fields.Monetary(string='Donation Handling per Unit',
+                                        default=1.0)
     donation_tax_percent = fields.Float(
         string='Donation Tax Value (%)', default=0.0,
         help='Tax relief of a donation, in % of the product cost, where the country '

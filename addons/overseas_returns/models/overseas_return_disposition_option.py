@@ -14,13 +14,14 @@ class OverseasReturnDispositionOption(models.Model):
     _description = 'Return Disposition Option'
     _order = 'line_id, expected_net desc, id'
 
-    line_id = fields.Many2one('overseas.return.line', string='Return Line', required=True,
-                              ondelete='cascade', index=True, readonly=True)
+    line_id = fields.Many2one('overseas.return.line', string='Return Line',
+                              required=True, ondelete='cascade', index=True,
+                              readonly=True)
     order_id = fields.Many2one(related='line_id.order_id', store=True, readonly=True)
     disposition = fields.Selection(DISPOSITIONS, required=True, readonly=True)
     currency_id = fields.Many2one('res.currency', required=True, readonly=True)
-    expected_recovery = fields.Monetary(readonly=True,
-                                        help='What the units are expected to bring back.')
+    expected_recovery = fields.Monetary(
+        readonly=True, help='What the units are expected to bring back.')
     expected_cost = fields.Monetary(readonly=True,
                                     help='Handling, rework, freight, duty or fees.')
     expected_net = fields.Monetary(readonly=True, help='Recovery minus cost.')

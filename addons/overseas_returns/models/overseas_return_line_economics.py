@@ -54,14 +54,17 @@ class OverseasReturnLineEconomics(models.AbstractModel):
     def _compute_override(self):
         """Used by the economics report: money left on the table by a user's choice."""
         for line in self:
+            # sudo: also recomputed when a portal customer adds a line
+            data = line.sudo()
             nets = {option.disposition: option.expected_net
-                    for option in line.disposition_option_ids}
-            overridden = bool(line.proposed_disposition and line.disposition
-                              and line.disposition != line.proposed_disposition)
+                    for option in data.disposition_option_ids}
+            proposed, chosen = data.proposed_disposition, data.disposition
+            overridden = bool(proposed and chosen and chosen != proposed)
             line.disposition_overridden = overridden
-            line.override_money_left = (
-                nets.get(line.proposed_disposition, 0.0) - nets.get(line.disposition, 0.0)
-                if overridden and line.disposition in nets else 0.0)
+            left = 0.0
+            if overridden and chosen in nets:
+                left = nets.get(proposed, 0.0) - nets[chosen]
+            line.override_money_left = left
 
     # ------------------------------------------------------------------ constraints
     def _disposition_hard_constraints(self):
@@ -180,7 +183,8 @@ class OverseasReturnLineEconomics(models.AbstractModel):
         volume = product.volume * qty
         handling = cost_model.handling_per_unit * qty
         if disposition == 'restock':
-            percent = cost_model._resale_percent(self.grade_id, self.order_id.channel_id)
+            percent = cost_model._resale_percent(self.grade_id,
+                                                 self.order_id.channel_id)
             recovery, cost = price * percent / 100.0 * qty, handling
         elif disposition == 'rework':
             recovery = price * cost_model.rework_resale_percent / 100.0 * qty

@@ -35,7 +35,8 @@ class OverseasReturnOrderRisk(models.AbstractModel):
                                       string='Risk Reasons', readonly=True,
                                       groups='base.group_user')
     abuse_confirmed = fields.Boolean(
-        readonly=True, copy=False, track_visibility='onchange', groups='base.group_user',
+        readonly=True, copy=False, track_visibility='onchange',
+        groups='base.group_user',
         help='A manager confirmed this return was abusive: the customer account and '
              'address raise the risk of their other returns.')
     refund_hold = fields.Boolean(

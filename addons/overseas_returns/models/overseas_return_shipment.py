@@ -15,7 +15,8 @@ class OverseasReturnShipment(models.Model):
     """
 
     _name = 'overseas.return.shipment'
-    _inherit = ['mail.thread', 'overseas.return.lock.mixin', 'overseas.return.guard.mixin']
+    _inherit = ['mail.thread', 'overseas.return.lock.mixin',
+                'overseas.return.guard.mixin']
     _description = 'Return-to-Origin Shipment'
     _order = 'id desc'
 
@@ -40,9 +41,10 @@ class OverseasReturnShipment(models.Model):
                                  readonly=True, states={'draft': [('readonly', False)]},
                                  help='Who receives the goods at home; empty: the '
                                       "company's own address.")
-    currency_id = fields.Many2one('res.currency', required=True, readonly=True,
-                                  states={'draft': [('readonly', False)]},
-                                  default=lambda self: self.env.user.company_id.currency_id)
+    currency_id = fields.Many2one(
+        'res.currency', required=True, readonly=True,
+        states={'draft': [('readonly', False)]},
+        default=lambda self: self.env.user.company_id.currency_id)
     line_ids = fields.One2many('overseas.return.shipment.line', 'shipment_id',
                                string='Packing List', readonly=True,
                                states={'draft': [('readonly', False)]})
@@ -122,9 +124,10 @@ class OverseasReturnShipment(models.Model):
     @api.model
     def _waiting_lines(self, warehouses=None):
         """Disposed return-to-origin lines not on a shipment yet."""
+        shipped = self.env['overseas.return.shipment.line'].search(
+            [('shipment_id.state', '!=', 'cancel')]).mapped('return_line_id')
         domain = [('disposition', '=', 'return_to_origin'), ('state', '=', 'disposed'),
-                  ('id', 'not in', self.env['overseas.return.shipment.line'].search(
-                      [('shipment_id.state', '!=', 'cancel')]).mapped('return_line_id').ids)]
+                  ('id', 'not in', shipped.ids)]
         if warehouses:
             domain.append(('warehouse_id', 'in', warehouses.ids))
         return self.env['overseas.return.line'].search(domain)
@@ -218,16 +221,17 @@ class OverseasReturnShipment(models.Model):
         self._ensure_draft()
         empty = self.filtered(lambda shipment: not shipment.line_ids)
         if empty:
-            raise UserError(_('%s has no units to ship.') % ', '.join(empty.mapped('name')))
+            raise UserError(_('%s has no units to ship.')
+                            % ', '.join(empty.mapped('name')))
         for shipment in self:
             lines = shipment.mapped('line_ids.return_line_id')
             lines._check_stock_in('return_origin_location_id')
             picking = shipment._create_picking()
             shipment.write({'state': 'booked', 'picking_id': picking.id,
                             'date_booked': fields.Datetime.now()})
-            shipment.message_post(body=_('Booked: %(units)s units leave with %(picking)s.')
-                                  % {'units': '%g' % shipment.total_qty,
-                                     'picking': picking.name}, subtype='mail.mt_note')
+            body = _('Booked: %(units)s units leave with %(picking)s.') % {
+                'units': '%g' % shipment.total_qty, 'picking': picking.name}
+            shipment.message_post(body=body, subtype='mail.mt_note')
         return True
 
     def _create_picking(self):
@@ -303,8 +307,8 @@ class OverseasReturnShipmentLine(models.Model):
             return_line = line.return_line_id
             if return_line.disposition != 'return_to_origin' or \
                     return_line.state != 'disposed':
-                raise ValidationError(_(
-                    '%s is not waiting to return to origin.') % return_line.display_name)
+                raise ValidationError(_('%s is not waiting to return to origin.')
+                                      % return_line.display_name)
             if self.search_count([('return_line_id', '=', return_line.id),
                                   ('shipment_id.state', '!=', 'cancel')]) > 1:
                 raise ValidationError(_('%s is already on another shipment.')

@@ -59,7 +59,8 @@ class EconomicsCase(ReturnsCase):
                          'restock')
 
     def test_channel_and_category_prices(self):
-        channel = self.env['overseas.return.channel'].create({'name': 'Outlet Shop', 'code': 'outlet'})
+        channel = self.env['overseas.return.channel'].create(
+            {'name': 'Outlet Shop', 'code': 'outlet'})
         categ = self.env['product.category'].create({'name': 'Fragile'})
         self.valuable.categ_id = categ
         self.cost_model.write({

@@ -38,7 +38,8 @@ class ShipmentCase(ReturnsCase):
         self.assertEqual(self.qty_at(self.amp, self.origin), 1.0)
         shipment = self.Shipment.browse(self.Shipment.create_from_waiting())
         self.assertEqual(len(shipment), 1)
-        self.assertEqual(shipment.line_ids.mapped('return_line_id'), line_amp | line_pedal)
+        self.assertEqual(shipment.line_ids.mapped('return_line_id'),
+                         line_amp | line_pedal)
         self.assertEqual(shipment.total_weight, 3.0)
         self.assertEqual(shipment.freight_cost, 18.0)  # 3 kg at 6.00
         shares = {line.product_id: line.freight_share for line in shipment.line_ids}
