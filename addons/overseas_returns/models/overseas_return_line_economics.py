@@ -1,4 +1,4 @@
-from odoo import _, api, fields, models
+from odoo import _, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools import html_escape
 
@@ -31,10 +31,10 @@ class OverseasReturnLineEconomics(models.AbstractModel):
         DISPOSITIONS, readonly=True, copy=False, groups='base.group_user',
         help='Best expected net within the hard constraints, proposed at inspection.')
     disposition_overridden = fields.Boolean(
-        string='Proposal Overridden', compute='_compute_override', store=True,
+        string='Proposal Overridden', readonly=True, copy=False,
         groups='base.group_user')
     override_money_left = fields.Float(
-        string='Money Left by Override', compute='_compute_override', store=True,
+        string='Money Left by Override', readonly=True, copy=False,
         groups='base.group_user',
         help='Expected net of the proposal minus that of the chosen disposition '
              '(currency of the warehouse cost model).')
@@ -48,23 +48,6 @@ class OverseasReturnLineEconomics(models.AbstractModel):
         ('other_item', 'Something else in the box'),
     ], string='Box Content', groups='base.group_user',
         help='What inspection found in the box.')
-
-    @api.depends('disposition', 'proposed_disposition',
-                 'disposition_option_ids.expected_net')
-    def _compute_override(self):
-        """Used by the economics report: money left on the table by a user's choice."""
-        for line in self:
-            # sudo: also recomputed when a portal customer adds a line
-            data = line.sudo()
-            nets = {option.disposition: option.expected_net
-                    for option in data.disposition_option_ids}
-            proposed, chosen = data.proposed_disposition, data.disposition
-            overridden = bool(proposed and chosen and chosen != proposed)
-            line.disposition_overridden = overridden
-            left = 0.0
-            if overridden and chosen in nets:
-                left = nets.get(proposed, 0.0) - nets[chosen]
-            line.override_money_left = left
 
     # ------------------------------------------------------------------ constraints
     def _disposition_hard_constraints(self):
@@ -103,13 +86,27 @@ class OverseasReturnLineEconomics(models.AbstractModel):
                                          line._disposition_hard_constraints())})
 
     def _record_disposition_override(self, vals):
-        """After a user's write: tell the return's chatter when the proposal was left
-        and what it costs (the amount itself is stored by _compute_override)."""
+        """After a disposition was written: store whether it left the proposal and the
+        money it leaves (read by the economics report), and tell the return's chatter.
+        """
         if 'disposition' not in vals:
             return
         labels = self._disposition_labels()
-        for line in self.filtered('disposition_overridden'):
-            line.order_id.sudo().message_post(body=_(
+        # sudo: the figures belong to the economics, whoever chose the disposition
+        for line in self.sudo():
+            nets = {option.disposition: option.expected_net
+                    for option in line.disposition_option_ids}
+            proposed, chosen = line.proposed_disposition, line.disposition
+            overridden = bool(proposed and chosen and chosen != proposed)
+            left = 0.0
+            if overridden and chosen in nets:
+                left = nets.get(proposed, 0.0) - nets[chosen]
+            with action_writes():
+                line.write({'disposition_overridden': overridden,
+                            'override_money_left': left})
+            if not overridden:
+                continue
+            line.order_id.message_post(body=_(
                 '%(user)s chose "%(chosen)s" instead of the proposed "%(proposed)s" for '
                 '%(line)s: %(amount)s less expected.') % {
                 'user': html_escape(self.env.user.name),
