@@ -35,6 +35,9 @@ GENERIC_COLUMNS = [
     ('email', 'customer_email', False),
     ('buyer_id', 'buyer_id', False),
     ('customer_ref', 'customer_ref', False),
+    # lots or serial numbers of the units, comma-separated (either header)
+    ('lot', 'lot', False),
+    ('lot', 'serial', False),
 ]
 # Amazon Seller Central > Reports > Fulfillment > Customer returns, as downloaded
 AMAZON_COLUMNS = [
@@ -972,6 +975,7 @@ class OverseasReturnImport(models.TransientModel):
             'reason_id': values['reason_id'] or False,
             'lpn': values.get('lpn') or False,
             'customer_note': values.get('note') or False,
+            'lot_names': values.get('lot') or False,
         }
 
     def _prepare_order_vals(self, origin_ref, rows, channel, partners, line_vals,
