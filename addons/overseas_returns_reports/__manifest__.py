@@ -16,6 +16,7 @@
         'views/overseas_returns_reports_menus.xml',
         'report/overseas_return_report_views.xml',
         'report/overseas_return_rate_report_views.xml',
+        'report/overseas_return_unit_report_views.xml',
         'wizards/overseas_return_kpi_dashboard_views.xml',
     ],
     'installable': True,
