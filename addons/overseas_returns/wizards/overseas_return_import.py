@@ -968,15 +968,17 @@ class OverseasReturnImport(models.TransientModel):
         return result
 
     def _prepare_line_vals(self, values, prices):
-        return {
+        vals = {
             'product_id': values['product'],
             'product_qty': values['qty'],
             'price_unit': prices.get(values['product'], 0.0),
             'reason_id': values['reason_id'] or False,
             'lpn': values.get('lpn') or False,
             'customer_note': values.get('note') or False,
-            'lot_names': values.get('lot') or False,
         }
+        if values.get('lot'):
+            vals['lot_names'] = values['lot']  # lots found or created on the line
+        return vals
 
     def _prepare_order_vals(self, origin_ref, rows, channel, partners, line_vals,
                             findings):
