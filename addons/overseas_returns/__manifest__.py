@@ -4,7 +4,7 @@
     'name': 'Overseas Returns',
     'summary': 'Returns desk for overseas (3PL) warehouses: receive, inspect, '
                'grade, dispose and refund customer returns',
-    'version': '11.0.1.0.0',
+    'version': '11.0.1.1.0',
     'category': 'Warehouse',
     'author': 'Overseas Returns contributors',
     'website': 'https://github.com/overseas-returns/overseas-returns-odoo',
@@ -15,6 +15,7 @@
         'barcodes',
         'portal',
         'rating',
+        'product_expiry',
     ],
     'data': [
         'security/overseas_returns_security.xml',
@@ -49,6 +50,9 @@
         'report/overseas_return_command_sheet.xml',
         'report/overseas_return_disposal_certificate.xml',
         'report/overseas_return_label.xml',
+        'data/overseas_return_units_data.xml',
+        'views/overseas_return_units_views.xml',
+        'report/overseas_return_units_certificate.xml',
         # last: every action the menus open is defined above
         'views/overseas_returns_menus.xml',
         # economics and risk: their own menus under the ones above

@@ -17,6 +17,7 @@
         'report/overseas_return_report_views.xml',
         'report/overseas_return_rate_report_views.xml',
         'report/overseas_return_economics_report_views.xml',
+        'report/overseas_return_unit_report_views.xml',
         'wizards/overseas_return_kpi_dashboard_views.xml',
     ],
     'installable': True,

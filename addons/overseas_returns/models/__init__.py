@@ -4,7 +4,9 @@ from . import overseas_return_reason_category
 from . import overseas_return_reason
 from . import overseas_return_channel
 from . import overseas_return_channel_risk
+from . import overseas_return_channel_units
 from . import overseas_return_grade
+from . import overseas_return_grade_units
 from . import overseas_return_disposition_rule
 from . import overseas_return_inspection_template
 # the parts of overseas.return.order (its _inherit) before the order itself
@@ -23,7 +25,9 @@ from . import overseas_return_disposition_option
 from . import overseas_return_cost_model
 from . import overseas_return_shipment
 from . import product_template_customs
+from . import overseas_return_line_units
 from . import overseas_return_inspection
+from . import overseas_return_inspection_units
 from . import stock_warehouse
 from . import stock_move
 from . import stock_picking
@@ -37,6 +41,10 @@ from . import overseas_return_deduction_type
 from . import overseas_return_rule
 from . import res_company
 from . import overseas_return_scanner
+from . import overseas_return_scanner_units
 from . import overseas_return_scanner_inspection
 from . import overseas_return_scan_log
 from . import stock_picking_type
+from . import product_category
+from . import product_template
+from . import stock_production_lot

@@ -112,8 +112,9 @@ class OverseasReturnInspection(models.Model):
                 'inspection_id': inspection.id,
                 'grade_id': inspection.grade_id.id,
                 'fault_party': inspection.fault_party or inspection.line_id.fault_party,
-                'disposition': proposals[(inspection.grade_id,
-                                          inspection.line_id.reason_id.category_id)],
+                'disposition': inspection.line_id._units_propose_disposition(
+                    proposals[(inspection.grade_id,
+                               inspection.line_id.reason_id.category_id)]),
                 'state': 'inspected',
             })
         lines._apply_inspection_economics()

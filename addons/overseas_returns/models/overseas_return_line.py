@@ -37,6 +37,9 @@ class OverseasReturnLine(models.Model):
         'fault_party': ('draft',), 'lpn': ('draft',), 'customer_note': ('draft',),
         'disposition': ('inspected',),
         **ECONOMICS_OWNED_FIELDS,
+        # units (overseas_return_line_units.py)
+        'lot_ids': ('draft',), 'serial_mismatch': (), 'mismatch_evidence': (),
+        'mismatch_decision': (), 'writedown_amount': (),
     }
 
     order_id = fields.Many2one('overseas.return.order', string='Return', required=True,
@@ -331,6 +334,7 @@ class OverseasReturnLine(models.Model):
                 'More arrived than announced for %s. Only a returns manager can '
                 'receive more than the announced quantity.')
                 % ', '.join(over.mapped('display_name')))
+        self._units_before_receipt()
 
     def _prepare_receipt_move_vals(self, source, destination):
         """The incoming move of this line: a return of the delivery it came from, as
@@ -393,13 +397,8 @@ class OverseasReturnLine(models.Model):
             'location_dest_id': destination.id,
             'return_line_id': self.id,
             'origin': self.order_id.name,
-            'move_line_ids': [(0, 0, {
-                'product_id': self.product_id.id,
-                'product_uom_id': uom.id,
-                'qty_done': self.qty_received,
-                'location_id': source.id,
-                'location_dest_id': destination.id,
-            })],
+            'move_line_ids': [(0, 0, vals) for vals in self._prepare_receipt_move_line_vals(
+                source, destination, self.qty_received)],
         }
 
     # ------------------------------------------------------------------ inspection
@@ -465,6 +464,7 @@ class OverseasReturnLine(models.Model):
         for (warehouse, destination), lines in groups.items():
             lines._transfer(warehouse.return_location_id, destination)
         self.filtered(lambda l: l.disposition == 'scrap')._scrap()
+        self._units_after_dispose()
         rework = self.filtered(lambda l: l.disposition == 'rework')
         (self - rework).write({'state': 'disposed', 'date_disposed': fields.Datetime.now()})
         rework.write({'state': 'disposed', 'rework_state': 'in_progress'})
@@ -490,8 +490,9 @@ class OverseasReturnLine(models.Model):
 
     def _disposition_destination(self):
         warehouse = self.warehouse_id
+        if self.disposition == 'restock':
+            return self._restock_destination()
         return {
-            'restock': warehouse.lot_stock_id,
             'rework': warehouse.return_rework_location_id,
             'return_to_origin': warehouse.return_origin_location_id,
             'donate': warehouse.return_donation_location_id,
@@ -558,7 +559,8 @@ class OverseasReturnLine(models.Model):
         Scrap = self.env['stock.scrap']
         scraps = Scrap
         for line in self:
-            scraps |= Scrap.create(line._prepare_scrap_vals())
+            for vals in line._split_scrap_vals_by_lot(line._prepare_scrap_vals()):
+                scraps |= Scrap.create(vals)
         scraps.do_scrap()
         return scraps
 

@@ -173,6 +173,7 @@ class OverseasReturnRefundMixin(models.AbstractModel):
                 raise UserError(_(
                     '%s cannot be refunded yet: the goods must be inspected first '
                     '(returnless returns: approved).') % order.name)
+        self.mapped('line_ids')._check_units_refundable()
 
     def _refund_currency(self):
         return self.invoice_id.currency_id or self.currency_id

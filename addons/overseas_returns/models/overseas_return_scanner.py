@@ -227,6 +227,9 @@ class OverseasReturnScanner(models.Model):
         if code.upper().startswith(COMMAND_PREFIX):
             return self._run_command(code.upper()[len(COMMAND_PREFIX):])
         if self.order_id:
+            gs1 = self._scan_gs1(code)  # overseas_return_scanner_units.py
+            if gs1:
+                return gs1
             product = self._find_product(code)
             if product:
                 return self._scan_product(product)

@@ -2,7 +2,8 @@ from odoo import _, api, fields, models
 
 # The return locations and operation types of a warehouse, in creation order.
 RETURN_LOCATION_FIELDS = ('return_location_id', 'return_rework_location_id',
-                          'return_donation_location_id', 'return_origin_location_id')
+                          'return_donation_location_id', 'return_origin_location_id',
+                          'return_graded_location_id')
 RETURN_TYPE_FIELDS = ('return_type_id', 'return_disposition_type_id')
 
 
@@ -27,6 +28,10 @@ class StockWarehouse(models.Model):
     return_origin_location_id = fields.Many2one(
         'stock.location', string='Return-to-Origin Location',
         help='Transit location for goods shipped back to the home country.')
+    return_graded_location_id = fields.Many2one(
+        'stock.location', string='Graded Stock Location', domain=[('usage', '=', 'internal')],
+        help='Restocked used (graded, B-stock) returns, apart from new stock: not under '
+             'the stock location, so new stock never includes them.')
     return_type_id = fields.Many2one(
         'stock.picking.type', string='Returns Receipt Type',
         help='Incoming operation type used to receive customer returns.')
@@ -80,6 +85,7 @@ class StockWarehouse(models.Model):
             'return_donation_location_id': {'name': _('Donation'), 'usage': 'inventory'},
             'return_origin_location_id': {'name': _('Return to Origin'),
                                           'usage': 'transit'},
+            'return_graded_location_id': {'name': _('Graded Stock'), 'usage': 'internal'},
         }
         for location_values in values.values():
             location_values.update(common)

@@ -84,12 +84,16 @@ class TestDispose(ReturnsCase):
         lines.action_dispose()
         disposal_pickings = lines.mapped('move_ids.picking_id').filtered(
             lambda p: p.picking_type_id == self.warehouse.return_disposition_type_id)
-        self.assertEqual(len(disposal_pickings), 2, 'one to stock, one to origin')
+        self.assertEqual(len(disposal_pickings), 3,
+                         'one to stock, one to graded (used) stock, one to origin')
         to_stock = disposal_pickings.filtered(
             lambda p: p.location_dest_id == self.stock_location)
-        self.assertEqual(len(to_stock.move_lines), 3)
+        self.assertEqual(len(to_stock.move_lines), 2)
         self.assertEqual(len(lines.mapped('scrap_ids')), 2)
-        self.assertEqual(self.qty_at(self.earbuds, self.stock_location), 3.0)
+        self.assertEqual(self.qty_at(self.earbuds, self.stock_location), 2.0)
+        self.assertEqual(self.qty_at(self.earbuds,
+                                     self.warehouse.return_graded_location_id), 1.0,
+                         'grade B is used stock, apart from new')
         self.assertEqual(self.qty_at(self.earbuds, self.return_location), 0.0)
         self.assertEqual(set(orders.mapped('state')), {'done'})
         for order in orders:

@@ -458,7 +458,10 @@ class TestScannerInspect(ReturnsCase):
         result = scanner.scan('ORT-DISPOSE')
         self.assertEqual(result['message_type'], 'success', result['message'])
         self.assertEqual(earbuds.state, 'disposed')
-        self.assertEqual(self.qty_at(self.earbuds, self.stock_location), 1.0)
+        # grade B is used stock: the graded location, apart from new stock
+        self.assertEqual(self.qty_at(self.earbuds,
+                                     self.warehouse.return_graded_location_id), 1.0)
+        self.assertEqual(self.qty_at(self.earbuds, self.stock_location), 0.0)
         self.assertEqual(self.qty_at(self.earbuds, self.return_location), 0.0)
         self.assertEqual(scanner.scan('4006381333931')['message_type'], 'danger')
 

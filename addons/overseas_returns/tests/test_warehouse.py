@@ -5,7 +5,8 @@ class TestWarehouse(ReturnsCase):
 
     def _return_locations(self, warehouse):
         return (warehouse.return_location_id | warehouse.return_rework_location_id
-                | warehouse.return_donation_location_id | warehouse.return_origin_location_id)
+                | warehouse.return_donation_location_id | warehouse.return_origin_location_id
+                | warehouse.return_graded_location_id)
 
     def _return_types(self, warehouse):
         return warehouse.return_type_id | warehouse.return_disposition_type_id
@@ -16,6 +17,9 @@ class TestWarehouse(ReturnsCase):
         self.assertEqual(wh.return_rework_location_id.usage, 'internal')
         self.assertEqual(wh.return_donation_location_id.usage, 'inventory')
         self.assertEqual(wh.return_origin_location_id.usage, 'transit')
+        self.assertEqual(wh.return_graded_location_id.usage, 'internal')
+        self.assertNotEqual(wh.return_graded_location_id.location_id, wh.lot_stock_id,
+                            'graded (used) stock is never counted as new stock')
         for location in self._return_locations(wh):
             self.assertEqual(location.location_id, wh.view_location_id)
             self.assertEqual(location.company_id, wh.company_id)

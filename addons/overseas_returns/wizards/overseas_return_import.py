@@ -35,6 +35,9 @@ GENERIC_COLUMNS = [
     ('email', 'customer_email', False),
     ('buyer_id', 'buyer_id', False),
     ('customer_ref', 'customer_ref', False),
+    # lots or serial numbers of the units, comma-separated (either header)
+    ('lot', 'lot', False),
+    ('lot', 'serial', False),
 ]
 # Amazon Seller Central > Reports > Fulfillment > Customer returns, as downloaded
 AMAZON_COLUMNS = [
@@ -965,7 +968,7 @@ class OverseasReturnImport(models.TransientModel):
         return result
 
     def _prepare_line_vals(self, values, prices):
-        return {
+        vals = {
             'product_id': values['product'],
             'product_qty': values['qty'],
             'price_unit': prices.get(values['product'], 0.0),
@@ -973,6 +976,9 @@ class OverseasReturnImport(models.TransientModel):
             'lpn': values.get('lpn') or False,
             'customer_note': values.get('note') or False,
         }
+        if values.get('lot'):
+            vals['lot_names'] = values['lot']  # lots found or created on the line
+        return vals
 
     def _prepare_order_vals(self, origin_ref, rows, channel, partners, line_vals,
                             findings):
