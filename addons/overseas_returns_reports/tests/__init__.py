@@ -2,3 +2,4 @@ from . import test_overseas_returns_reports
 from . import test_return_rate_channel
 from . import test_kpi_access
 from . import test_refunds_reach_reports
+from . import test_report_materialized
