@@ -13,6 +13,7 @@
         'security/overseas_returns_reports_security.xml',
         'security/ir.model.access.csv',
         'data/overseas_returns_reports_data.xml',
+        'data/overseas_return_report_cron.xml',
         'views/overseas_returns_reports_menus.xml',
         'report/overseas_return_report_views.xml',
         'report/overseas_return_rate_report_views.xml',

@@ -107,7 +107,8 @@ class OverseasReturnInspection(models.Model):
             [(inspection.grade_id, inspection.line_id.reason_id.category_id)
              for inspection in self])
         self.write({'state': 'done'})
-        for inspection in self:
+        # the returns' figures that depend on the lines: recomputed once, not per line
+        for inspection in self.with_context(recompute=False):
             inspection.line_id.write({
                 'inspection_id': inspection.id,
                 'grade_id': inspection.grade_id.id,
@@ -117,6 +118,7 @@ class OverseasReturnInspection(models.Model):
                                inspection.line_id.reason_id.category_id)]),
                 'state': 'inspected',
             })
+        lines.recompute()
         lines._apply_inspection_economics()
         lines.mapped('order_id')._update_state_from_lines()
         return True

@@ -16,6 +16,11 @@ from .overseas_return_reason import FAULT_PARTIES
 # sane bounds of one line: a pallet of units, not 1e9
 MAX_LINE_QTY = 100000.0
 MAX_PRICE = 1e9
+# transfers the desk makes by itself (receipts, disposals, scraps): the return's chatter
+# tells the story, so no creation log, no field tracking and no picking-state messages
+# per move write on them (most of Odoo's cost of a small transfer)
+MACHINE_TRANSFER_CONTEXT = {'tracking_disable': True, 'mail_notrack': True,
+                            'mail_create_nolog': True}
 
 
 class OverseasReturnLine(models.Model):
@@ -426,6 +431,8 @@ class OverseasReturnLine(models.Model):
         todo = self - open_inspections.mapped('line_id')
         templates = self.env['overseas.return.inspection.template']._for_products(
             todo.mapped('product_id'))
+        # stored related fields of the new inspections: computed once for all at the end
+        Inspection = Inspection.with_context(recompute=False)
         for line in todo:
             template = templates.get(line.product_id)
             open_inspections |= Inspection.create({
@@ -435,7 +442,8 @@ class OverseasReturnLine(models.Model):
                 'check_ids': [(0, 0, {'name': item.name, 'sequence': item.sequence})
                               for item in (template.item_ids if template else [])],
             })
-        return open_inspections
+        open_inspections.recompute()
+        return open_inspections.with_context(recompute=True)
 
     # ------------------------------------------------------------------ disposal
     @api.multi
@@ -530,7 +538,7 @@ class OverseasReturnLine(models.Model):
         """One validated internal transfer moving these lines' received quantities."""
         warehouse = self[:1].warehouse_id
         picking_type = warehouse.return_disposition_type_id or warehouse.int_type_id
-        picking = self.env['stock.picking'].with_context(tracking_disable=True).create({
+        picking = self.env['stock.picking'].with_context(**MACHINE_TRANSFER_CONTEXT).create({
             'picking_type_id': picking_type.id,
             'location_id': source.id,
             'location_dest_id': destination.id,
@@ -541,7 +549,8 @@ class OverseasReturnLine(models.Model):
         })
         picking.action_confirm()
         picking.action_done()
-        picking = picking.with_context(tracking_disable=False)
+        picking = picking.with_context(tracking_disable=False, mail_notrack=False,
+                                       mail_create_nolog=False)
         picking.message_post_with_view(
             'mail.message_origin_link',
             values={'self': picking, 'origin': self.mapped('order_id')},
@@ -556,13 +565,16 @@ class OverseasReturnLine(models.Model):
     def _scrap(self):
         if not self:
             return self.env['stock.scrap']
-        Scrap = self.env['stock.scrap']
+        Scrap = self.env['stock.scrap'].with_context(recompute=False,
+                                                     **MACHINE_TRANSFER_CONTEXT)
         scraps = Scrap
         for line in self:
             for vals in line._split_scrap_vals_by_lot(line._prepare_scrap_vals()):
                 scraps |= Scrap.create(vals)
-        scraps.do_scrap()
-        return scraps
+        scraps.recompute()
+        scraps.with_context(recompute=True).do_scrap()
+        return scraps.with_context(tracking_disable=False, mail_notrack=False,
+                                   mail_create_nolog=False)
 
     def _prepare_scrap_vals(self):
         self.ensure_one()

@@ -3,6 +3,7 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 
 from .overseas_return_guard import action_writes, owner_action
 from .overseas_return_order_risk import RISK_OWNED_FIELDS
+from .overseas_return_line import MACHINE_TRANSFER_CONTEXT
 
 READONLY_AFTER_DRAFT = {'draft': [('readonly', False)]}
 REFUND_STATES = [
@@ -407,12 +408,16 @@ class OverseasReturnOrder(models.Model):
         lines._prepare_receipt_quantities()
         # the return's chatter tells the story; no creation log nor field tracking on
         # each generated transfer (it was most of the cost of a receipt)
-        pickings = self.env['stock.picking'].with_context(tracking_disable=True)
-        for order in self:
-            pickings |= order.with_context(tracking_disable=True)._create_receipt_picking()
+        pickings = self.env['stock.picking'].with_context(**MACHINE_TRANSFER_CONTEXT)
+        # the new transfers' and moves' stored computed fields: computed once for all
+        # of them (grouped updates) rather than after each picking
+        for order in self.with_context(recompute=False, **MACHINE_TRANSFER_CONTEXT):
+            pickings |= order._create_receipt_picking()
+        pickings.recompute()
         pickings.action_confirm()
         pickings.with_context(overseas_return_receiving=True).action_done()
-        pickings = pickings.with_context(tracking_disable=False)
+        pickings = pickings.with_context(tracking_disable=False, mail_notrack=False,
+                                         mail_create_nolog=False)
         now = fields.Datetime.now()
         lines.write({'state': 'received'})
         self.write({'state': 'received', 'date_received': now})

@@ -164,6 +164,40 @@ class OverseasReturnReport(models.Model):
         """
 
     @api.model
+    def _from_live(self):
+        """The same rows, each line's receipt, refunds and cost looked up by index: fast
+        for the few returns changed since the last refresh of the materialized layer."""
+        return """
+            FROM overseas_return_line l
+            JOIN overseas_return_order o ON o.id = l.order_id
+            JOIN res_company c ON c.id = o.company_id
+            JOIN product_product p ON p.id = l.product_id
+            JOIN product_template t ON t.id = p.product_tmpl_id
+            LEFT JOIN res_partner rp ON rp.id = o.partner_id
+            LEFT JOIN sale_order so ON so.id = o.sale_order_id
+            LEFT JOIN LATERAL (
+                SELECT MIN(rm.origin_returned_move_id) AS move_id
+                  FROM stock_move rm
+                 WHERE rm.return_line_id = l.id AND rm.state = 'done'
+                   AND rm.origin_returned_move_id IS NOT NULL
+            ) rl ON TRUE
+            LEFT JOIN stock_move dmv ON dmv.id = rl.move_id
+            LEFT JOIN LATERAL (
+                SELECT -SUM(ail.price_subtotal_signed) AS amount
+                  FROM account_invoice_line ail
+                  JOIN account_invoice ai ON ai.id = ail.invoice_id
+                 WHERE ail.return_line_id = l.id
+                   AND ai.type = 'out_refund' AND ai.state IN ('open', 'paid')
+            ) rf ON TRUE
+            LEFT JOIN LATERAL (
+                SELECT MAX(ip.value_float) AS cost
+                  FROM ir_property ip
+                 WHERE ip.res_id = 'product.product,' || l.product_id
+                   AND ip.name = 'standard_price' AND ip.company_id = o.company_id
+            ) pc ON TRUE
+        """
+
+    @api.model
     def _from(self):
         return """
             FROM overseas_return_line l
@@ -208,8 +242,150 @@ class OverseasReturnReport(models.Model):
 
     @api.model_cr
     def init(self):
-        """Install/upgrade only: init is public, hence callable over RPC."""
+        """Install/upgrade only: init is public, hence callable over RPC.
+
+        Three relations: ``overseas_return_report_mat``, every row materialized (with
+        indexes), refreshed by a cron and on demand; ``overseas_return_report_live``, the
+        rows computed from the documents; the model's view reads the materialized rows of
+        the returns unchanged since the last refresh and the live rows of the others.
+        Triggers on the documents a row is made of (returns, lines, their stock moves,
+        refund lines and invoices) record which returns changed
+        (``overseas_return_report_dirty``), so the report is always current. Product
+        costs, currency rates, customers' countries and sale channels changed later
+        reach the report at the next refresh.
+        """
         _ensure_server(self)
-        tools.drop_view_if_exists(self.env.cr, self._table)
-        self.env.cr.execute('CREATE OR REPLACE VIEW %s AS (%s %s %s)' % (
-            self._table, self._select(), self._from(), self._where()))
+        cr = self.env.cr
+        tools.drop_view_if_exists(cr, self._table)
+        tools.drop_view_if_exists(cr, 'overseas_return_report_live')
+        cr.execute('DROP MATERIALIZED VIEW IF EXISTS overseas_return_report_mat')
+        cr.execute("""
+            CREATE TABLE IF NOT EXISTS overseas_return_report_dirty (
+                order_id integer PRIMARY KEY)
+        """)
+        cr.execute('CREATE OR REPLACE VIEW overseas_return_report_live AS (%s %s %s)' % (
+            self._select(), self._from_live(), self._where()))
+        cr.execute('LOCK TABLE overseas_return_report_dirty IN EXCLUSIVE MODE')
+        cr.execute('CREATE MATERIALIZED VIEW overseas_return_report_mat AS (%s %s %s)' % (
+            self._select(), self._from(), self._where()))
+        cr.execute('DELETE FROM overseas_return_report_dirty')
+        for name, columns in (('id', 'id'), ('order', 'order_id'),
+                              ('company_date', 'company_id, date')):
+            cr.execute('CREATE %sINDEX overseas_return_report_mat_%s_idx '
+                       'ON overseas_return_report_mat (%s)'
+                       % ('UNIQUE ' if name == 'id' else '', name, columns))
+        self._create_dirty_triggers()
+        cr.execute("""
+            CREATE OR REPLACE VIEW %s AS (
+                SELECT m.* FROM overseas_return_report_mat m
+                 WHERE NOT EXISTS (SELECT 1 FROM overseas_return_report_dirty d
+                                    WHERE d.order_id = m.order_id)
+                UNION ALL
+                -- per changed return, its lines by index (OFFSET 0: planned per return,
+                -- never the live rows of every line filtered afterwards)
+                SELECT v.* FROM overseas_return_report_dirty d
+                 CROSS JOIN LATERAL (
+                    SELECT * FROM overseas_return_report_live lv
+                     WHERE lv.order_id = d.order_id OFFSET 0) v
+            )""" % self._table)
+
+    @api.model_cr
+    def _create_dirty_triggers(self):
+        """Row triggers marking the returns whose report rows changed (see init)."""
+        cr = self.env.cr
+        cr.execute("""
+            CREATE OR REPLACE FUNCTION overseas_return_report_mark(ids integer[])
+            RETURNS void LANGUAGE sql AS $$
+                INSERT INTO overseas_return_report_dirty (order_id)
+                SELECT DISTINCT i FROM unnest(ids) i WHERE i IS NOT NULL
+                    ON CONFLICT DO NOTHING
+            $$;
+            CREATE OR REPLACE FUNCTION overseas_return_report_mark_order()
+            RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                IF TG_OP = 'DELETE' THEN
+                    PERFORM overseas_return_report_mark(ARRAY[OLD.id]);
+                ELSE
+                    PERFORM overseas_return_report_mark(ARRAY[NEW.id]);
+                END IF;
+                RETURN NULL;
+            END $$;
+            CREATE OR REPLACE FUNCTION overseas_return_report_mark_line()
+            RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                IF TG_OP = 'INSERT' THEN
+                    PERFORM overseas_return_report_mark(ARRAY[NEW.order_id]);
+                ELSIF TG_OP = 'DELETE' THEN
+                    PERFORM overseas_return_report_mark(ARRAY[OLD.order_id]);
+                ELSE
+                    PERFORM overseas_return_report_mark(ARRAY[OLD.order_id, NEW.order_id]);
+                END IF;
+                RETURN NULL;
+            END $$;
+            -- documents pointing at a return line (stock moves, refund lines)
+            CREATE OR REPLACE FUNCTION overseas_return_report_mark_return_line()
+            RETURNS trigger LANGUAGE plpgsql AS $$
+            DECLARE
+                line_ids integer[];
+            BEGIN
+                IF TG_OP = 'INSERT' THEN
+                    line_ids := ARRAY[NEW.return_line_id];
+                ELSIF TG_OP = 'DELETE' THEN
+                    line_ids := ARRAY[OLD.return_line_id];
+                ELSE
+                    line_ids := ARRAY[OLD.return_line_id, NEW.return_line_id];
+                END IF;
+                PERFORM overseas_return_report_mark(ARRAY(
+                    SELECT l.order_id FROM overseas_return_line l
+                     WHERE l.id = ANY(line_ids)));
+                RETURN NULL;
+            END $$;
+            CREATE OR REPLACE FUNCTION overseas_return_report_mark_invoice()
+            RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                PERFORM overseas_return_report_mark(ARRAY(
+                    SELECT l.order_id FROM account_invoice_line ail
+                      JOIN overseas_return_line l ON l.id = ail.return_line_id
+                     WHERE ail.invoice_id = NEW.id));
+                RETURN NULL;
+            END $$;
+        """)
+        triggers = [
+            ('overseas_return_order', 'order',
+             'AFTER INSERT OR UPDATE OR DELETE', 'overseas_return_report_mark_order', ''),
+            ('overseas_return_line', 'line',
+             'AFTER INSERT OR UPDATE OR DELETE', 'overseas_return_report_mark_line', ''),
+        ]
+        for table in ('stock_move', 'account_invoice_line'):
+            triggers += [
+                (table, 'ins', 'AFTER INSERT', 'overseas_return_report_mark_return_line',
+                 'WHEN (NEW.return_line_id IS NOT NULL)'),
+                (table, 'upd', 'AFTER UPDATE', 'overseas_return_report_mark_return_line',
+                 'WHEN (NEW.return_line_id IS NOT NULL OR OLD.return_line_id IS NOT NULL)'),
+                (table, 'del', 'AFTER DELETE', 'overseas_return_report_mark_return_line',
+                 'WHEN (OLD.return_line_id IS NOT NULL)'),
+            ]
+        triggers.append(('account_invoice', 'state', 'AFTER UPDATE',
+                         'overseas_return_report_mark_invoice',
+                         'WHEN (OLD.state IS DISTINCT FROM NEW.state '
+                         'OR OLD.type IS DISTINCT FROM NEW.type)'))
+        for table, suffix, when, function, condition in triggers:
+            name = '%s_report_%s_trg' % (table, suffix)
+            cr.execute('DROP TRIGGER IF EXISTS %s ON %s' % (name, table))
+            cr.execute('CREATE TRIGGER %s %s ON %s FOR EACH ROW %s EXECUTE PROCEDURE %s()'
+                       % (name, when, table, condition, function))
+
+    @api.model
+    def refresh_materialized(self):
+        """Bring the materialized rows up to date (the cron, or a returns manager on
+        demand). Returns waiting to be changed by others are waited for (the table of
+        changed returns is locked), so no change is lost between refresh and reset."""
+        if self.env.uid != SUPERUSER_ID and not self.env.user.has_group(
+                'overseas_returns.group_returns_manager'):
+            raise AccessError(_('Only returns managers can refresh the returns reports.'))
+        cr = self.env.cr
+        cr.execute('LOCK TABLE overseas_return_report_dirty IN EXCLUSIVE MODE')
+        cr.execute('REFRESH MATERIALIZED VIEW CONCURRENTLY overseas_return_report_mat')
+        cr.execute('DELETE FROM overseas_return_report_dirty')
+        cr.execute('ANALYZE overseas_return_report_mat')
+        return True

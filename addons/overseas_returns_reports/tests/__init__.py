@@ -4,3 +4,4 @@ from . import test_kpi_access
 from . import test_refunds_reach_reports
 from . import test_economics_reports
 from . import test_unit_reports
+from . import test_report_materialized
