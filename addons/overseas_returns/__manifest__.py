@@ -15,6 +15,7 @@
         'barcodes',
         'portal',
         'rating',
+        'queue_job',
     ],
     'data': [
         'security/overseas_returns_security.xml',
@@ -27,6 +28,7 @@
         'data/overseas_return_import_data.xml',
         'views/overseas_return_order_views.xml',
         'views/overseas_return_line_views.xml',
+        'views/overseas_return_mass_jobs_views.xml',
         'views/overseas_returns_config_views.xml',
         'views/stock_warehouse_views.xml',
         'views/sale_order_views.xml',
