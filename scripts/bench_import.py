@@ -49,13 +49,14 @@ def setup_master_data(env, tag):
     return [reason.code for reason in env['overseas.return.reason'].search([])]
 
 
-def manifest_rows(tag, n_rows, per_order, reasons, customers):
+def manifest_rows(tag, n_rows, per_order, reasons, customers, sku_tag=None):
+    sku_tag = sku_tag or tag
     for i in range(n_rows):
         order = i // per_order
         customer = ('Bench Customer %s %d' % (tag, order % customers)
                     if customers else '')
         yield ['%s-ORD-%06d' % (tag, order), '1Z%s%08d' % (tag, order),
-               '%s-%03d' % (tag, (order * 7 + i % per_order) % PRODUCTS),
+               '%s-%03d' % (sku_tag, (order * 7 + i % per_order) % PRODUCTS),
                str(1 + i % 3), reasons[i % len(reasons)],
                '2026-%02d-%02d' % (1 + order % 12, 1 + order % 28),
                customer, 'intact', 'note %d' % i]
@@ -207,7 +208,7 @@ def main():
         if args.profile_rows:
             small = build_file(list(manifest_rows(tag + 'P', args.profile_rows,
                                                   args.per_order, reasons,
-                                                  args.customers)), args.format)
+                                                  args.customers, tag)), args.format)
             seconds, queries, orders = inline_cost(env, small, args, warehouse)
             cr.rollback()
             print('bench-import-row: inline per row %.2f ms, queries/row %.1f '
