@@ -113,6 +113,7 @@ class Stats(object):
         self.times = []
         self.scan_times = []
         self.errors = 0
+        self.error_kinds = {}
         self.samples = []
 
     def add(self, seconds, kind, error=None):
@@ -122,6 +123,7 @@ class Stats(object):
                 self.scan_times.append(seconds)
             if error is not None:
                 self.errors += 1
+                self.error_kinds[kind] = self.error_kinds.get(kind, 0) + 1
                 if len(self.samples) < 5:
                     self.samples.append('%s: %s' % (kind, str(error)[:300]))
 
@@ -215,10 +217,10 @@ class User(threading.Thread):
     def run_report(self):
         call = self.rpc(self.data['admin'])
         while not self.stop.is_set():
-            self.timed('report', call, 'overseas.return.report', 'read_group', [],
-                       ['product_qty'], ['reason_id'], lazy=False)
-            self.timed('report', call, 'overseas.return.report', 'read_group', [],
-                       ['product_qty'], ['categ_id'], lazy=False)
+            for groupby in ('reason_id', 'categ_id'):
+                self.timed('report', lambda g=groupby: call(
+                    'overseas.return.report', 'read_group', [], ['product_qty'], [g],
+                    lazy=False))
 
 
 def main():
@@ -286,6 +288,8 @@ def main():
         log.close()
     for sample in stats.samples:
         print('error sample: %s' % sample)
+    if stats.error_kinds:
+        print('errors by kind: %s' % stats.error_kinds)
     print('bench-load-scan: scans %d, p50 %.0f ms, p95 %.0f ms' % (
         len(stats.scan_times), 1000 * percentile(stats.scan_times, 0.5),
         1000 * percentile(stats.scan_times, 0.95)))
