@@ -219,7 +219,7 @@ class User(threading.Thread):
         while not self.stop.is_set():
             for groupby in ('reason_id', 'categ_id'):
                 self.timed('report', lambda g=groupby: call(
-                    'overseas.return.report', 'read_group', [], ['product_qty'], [g],
+                    'overseas.return.report', 'read_group', [], ['product_qty', g], [g],
                     lazy=False))
 
 
