@@ -2,8 +2,10 @@
 SHELL := /bin/bash
 DB ?= returns
 PORT ?= 8069
+# WORKERS=4: the multi-process (production) profile: workers, longpolling port, job runner
+WORKERS ?= 0
 MODULES ?= overseas_returns,overseas_returns_reports,l10n_generic_coa
-export DB PORT MODULES
+export DB PORT MODULES WORKERS
 
 .PHONY: setup run test bench db stop-pg clean
 

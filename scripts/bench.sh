@@ -5,6 +5,9 @@
 # scripts/bench.py on it and drops it again.
 #   BENCH_RETURNS (default 200) returns of BENCH_LINES (default 5) lines each;
 #   BENCH_REPORT_LINES (default "200000 1000000") return lines of the reports benchmark.
+#   BENCH_IMPORT_ROWS (20000) rows of the manifest import, run by BENCH_IMPORT_WORKERS (2)
+#   job workers; BENCH_LOAD_USERS (50) users for BENCH_LOAD_SECONDS (120) against a
+#   server of BENCH_LOAD_WORKERS (4) workers (BENCH_LOAD_SECONDS=0 skips the load part).
 set -euo pipefail
 . "$(dirname "$0")/env.sh"
 cd "$ROOT"
@@ -42,7 +45,7 @@ if [ -z "$copied" ]; then
 fi
 say "running the benchmarks"
 mkdir -p .data; rm -f .data/bench-desk.log .data/bench-report.log .data/bench-import.log \
-  .data/bench-scan.log
+  .data/bench-scan.log .data/bench-load.log
 "$VENV/bin/python" scripts/bench.py -c odoo.conf -d "$db" \
   --returns "${BENCH_RETURNS:-200}" --lines "${BENCH_LINES:-5}" | tee .data/bench-desk.log
 # BENCH_REPORT_LINES: the sizes of the reports benchmark, one run each
@@ -52,13 +55,20 @@ for report_lines in ${BENCH_REPORT_LINES:-200000 1000000}; do
 done
 if [ -f scripts/bench_import.py ]; then
   "$VENV/bin/python" scripts/bench_import.py -c odoo.conf -d "$db" \
-    --rows "${BENCH_IMPORT_ROWS:-20000}" | tee .data/bench-import.log
+    --rows "${BENCH_IMPORT_ROWS:-20000}" --job-workers "${BENCH_IMPORT_WORKERS:-2}" \
+    | tee .data/bench-import.log
 fi
 "$VENV/bin/python" scripts/bench_scan.py -c odoo.conf -d "$db" \
   --returns "${BENCH_SCAN_RETURNS:-30}" --lines "${BENCH_SCAN_LINES:-3}" | tee .data/bench-scan.log
+if [ "${BENCH_LOAD_SECONDS:-120}" != 0 ]; then
+  "$VENV/bin/python" scripts/bench_load.py -c odoo.conf -d "$db" \
+    --users "${BENCH_LOAD_USERS:-50}" --seconds "${BENCH_LOAD_SECONDS:-120}" \
+    --workers "${BENCH_LOAD_WORKERS:-4}" | tee .data/bench-load.log
+fi
 # one summary line per part, last
 echo
 grep -h -e '^bench: ' .data/bench-desk.log
 grep -h -e '^bench-report: ' .data/bench-report.log
-[ -f .data/bench-import.log ] && grep -h -e '^bench-import: ' .data/bench-import.log || true
+[ -f .data/bench-import.log ] && grep -h -e '^bench-import-row: ' -e '^bench-import: ' .data/bench-import.log || true
 grep -h -e '^bench-scan: ' .data/bench-scan.log
+[ -f .data/bench-load.log ] && grep -h -e '^bench-load: ' .data/bench-load.log || true

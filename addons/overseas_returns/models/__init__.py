@@ -48,3 +48,4 @@ from . import stock_picking_type
 from . import product_category
 from . import product_template
 from . import stock_production_lot
+from . import overseas_return_mass_jobs

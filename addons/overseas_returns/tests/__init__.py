@@ -26,3 +26,5 @@ from . import test_refund_limits
 from . import test_economics
 from . import test_shipment
 from . import test_risk
+from . import test_import_jobs
+from . import test_mass_jobs

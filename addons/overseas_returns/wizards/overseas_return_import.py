@@ -3,6 +3,7 @@ import csv
 import datetime
 import io
 import itertools
+import json
 import logging
 import math
 import os
@@ -15,6 +16,10 @@ import xlrd
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import float_compare, float_round
+from odoo.tools import html_escape as tools_escape
+
+from odoo.addons.queue_job.exception import RetryableJobError
+from odoo.addons.queue_job.job import job
 
 from ..models.overseas_return_guard import action_writes
 
@@ -98,6 +103,15 @@ MAX_SCANNED_RUNS = 20000
 # advisory locks of the importer: (this class id, hash of company and channel)
 LOCK_CLASS = 52071
 CLAIM_TABLE = 'overseas_return_import_claim'
+# manifests with more rows than this are imported by jobs (system parameter overrides)
+ASYNC_ROWS = 500
+PARAM_ASYNC_ROWS = 'overseas_returns.import_async_rows'
+# rows per import job (whole orders: a chunk never splits one marketplace order)
+CHUNK_ROWS = 500
+PARAM_CHUNK_ROWS = 'overseas_returns.import_chunk_rows'
+# one row per chunk job: its rows and, once done, what it created
+CHUNK_TABLE = 'overseas_return_import_chunk'
+IMPORT_CHANNEL = 'root.overseas_import'
 
 
 def _neutralise(value):
@@ -184,8 +198,14 @@ class OverseasReturnImport(models.TransientModel):
     _name = 'overseas.return.import'
     _description = 'Import Return Manifest'
 
-    state = fields.Selection([('upload', 'File to Import'), ('done', 'Import Result')],
+    state = fields.Selection([('upload', 'File to Import'),
+                              ('running', 'Importing in the Background'),
+                              ('done', 'Import Result'), ('failed', 'Import Failed')],
                              string='Step', default='upload', required=True)
+    row_total = fields.Integer(string='Rows in the File', readonly=True)
+    row_done = fields.Integer(string='Rows Done', compute='_compute_progress')
+    progress = fields.Float(string='Progress (%)', compute='_compute_progress')
+    job_message = fields.Text(string='Import Problems', readonly=True)
     data_file = fields.Binary(string='Manifest File', required=True)
     filename = fields.Char(string='File Name')
     warehouse_id = fields.Many2one(
@@ -226,11 +246,46 @@ class OverseasReturnImport(models.TransientModel):
     @api.model_cr
     def init(self):
         """The claims of the importer: one row per company and channel, written by
-        each import (see _claim_import)."""
+        each import (see _claim_import), and one per marketplace order written by the
+        imports in jobs (see _claim_orders); the chunks of the imports in jobs."""
         self.env.cr.execute("""
             CREATE TABLE IF NOT EXISTS %s (
                 key varchar PRIMARY KEY,
                 claimed_at timestamp without time zone)""" % CLAIM_TABLE)
+        self.env.cr.execute("""
+            CREATE TABLE IF NOT EXISTS %s (
+                import_id integer NOT NULL,
+                sequence integer NOT NULL,
+                rows integer[] NOT NULL,
+                data text NOT NULL,
+                job_uuid varchar,
+                done boolean NOT NULL DEFAULT false,
+                order_ids integer[] NOT NULL DEFAULT '{}',
+                line_count integer NOT NULL DEFAULT 0,
+                skipped_count integer NOT NULL DEFAULT 0,
+                error_count integer NOT NULL DEFAULT 0,
+                PRIMARY KEY (import_id, sequence))""" % CHUNK_TABLE)
+
+    @api.multi
+    def _compute_progress(self):
+        """Rows done: those of the finished chunks (one query for all records);
+        the rows the first job refused count as done too."""
+        done = {}
+        running = self.filtered(lambda r: r.state == 'running' and r.id)
+        if running:
+            self.env.cr.execute("""
+                SELECT import_id, sum(array_length(rows, 1)) FROM %s
+                WHERE done AND import_id IN %%s GROUP BY import_id""" % CHUNK_TABLE,
+                (tuple(running.ids),))
+            done = dict(self.env.cr.fetchall())
+        for record in self:
+            if record.state in ('done', 'failed'):
+                record.row_done = record.row_total
+            else:
+                record.row_done = min(record.row_total,
+                                      done.get(record.id, 0) + record.error_count)
+            record.progress = 100.0 * record.row_done / record.row_total \
+                if record.row_total else 0.0
 
     @api.onchange('preset')
     def _onchange_preset(self):
@@ -254,6 +309,9 @@ class OverseasReturnImport(models.TransientModel):
                               'wizards were given.') % {'count': len(self)})
         self._check_import_rights()
         header, rows = self._read_file()
+        if len(rows) > self._import_limit(PARAM_ASYNC_ROWS, ASYNC_ROWS) \
+                and not self.env.context.get('overseas_import_inline'):
+            return self._enqueue_import(len(rows))
         preset = self.preset if self.preset != 'auto' else self._detect_preset(header)
         columns = self._map_columns(header, preset)
         channel = self.channel_id or (self._amazon_channel() if preset == 'amazon'
@@ -268,6 +326,9 @@ class OverseasReturnImport(models.TransientModel):
             raise UserError(self._errors_message(bad, len(records)))
         good = [record for record in records if not record['errors']]
         self._claim_import(channel)
+        # the claims of the imports running in jobs too (see _claim_orders)
+        self._claim_orders(channel, {record['values']['origin_ref'] or
+                                     record['values']['tracking_ref'] for record in good})
         created_orders, line_count, skipped = self._import_records(
             good, preset, channel)
         values = {
@@ -281,6 +342,12 @@ class OverseasReturnImport(models.TransientModel):
         self.write(values)
         if created_orders and not bad:
             return self.action_view_returns()
+        return self._action_reopen()
+
+    @api.multi
+    def action_refresh(self):
+        """The import record again, with the progress of its jobs."""
+        self.ensure_one()
         return self._action_reopen()
 
     @api.multi
@@ -334,6 +401,214 @@ class OverseasReturnImport(models.TransientModel):
             cr.execute("DO $$ BEGIN RAISE EXCEPTION USING ERRCODE = "
                        "'serialization_failure', MESSAGE = %s; END $$",
                        (message,), log_exceptions=False)
+
+    # ------------------------------------------------------------------ jobs
+    def _enqueue_import(self, row_count):
+        """A big manifest: answer at once with this import record; a first job checks
+        every row (the same checks as inline), then jobs import it in chunks and a
+        last job writes the result (see _job_prepare_import)."""
+        if self.state == 'running':
+            raise UserError(_('%(file)s is already being imported.')
+                            % {'file': self._file_label()})
+        self.write({'state': 'running', 'row_total': row_count, 'job_message': False,
+                    'error_count': 0, 'error_file': False})
+        self.with_delay(description=_('Check the return manifest %(file)s') % {
+            'file': self._file_label()})._job_prepare_import()
+        return self._action_reopen()
+
+    def _prepared_records(self):
+        """(header, preset, channel, records) of the file, every row checked."""
+        header, rows = self._read_file()
+        preset = self.preset if self.preset != 'auto' else self._detect_preset(header)
+        columns = self._map_columns(header, preset)
+        channel = self.channel_id or (self._amazon_channel() if preset == 'amazon'
+                                      else self.env['overseas.return.channel'])
+        records = [self._parse_row(number, cells, columns) for number, cells in rows]
+        return header, preset, channel, records
+
+    @api.multi
+    @job(default_channel=IMPORT_CHANNEL)
+    def _job_prepare_import(self):
+        """Check the file; refuse it (error message, error file) or cut the good rows
+        into chunks of whole orders, one job each, and a job that collects the result."""
+        self.ensure_one()
+        with action_writes():
+            try:
+                header, preset, channel, records = self._prepared_records()
+                if not records:
+                    raise UserError(_('%(file)s is empty: it has no return rows.')
+                                    % {'file': self._file_label()})
+                self._check_rows(records, preset, channel)
+            except UserError as error:
+                return self._import_failed(error.name)
+            bad = [record for record in records if record['errors']]
+            outcome = {'error_count': len(bad)}
+            if bad:
+                outcome.update(error_file=self._error_csv(header, bad),
+                               error_filename=self._error_filename())
+            if bad and not self.import_good_rows:
+                self.write(outcome)
+                return self._import_failed(self._errors_message(bad, len(records)))
+            self.write(outcome)
+            groups = {}
+            for record in records:
+                if not record['errors']:
+                    values = record['values']
+                    key = values['origin_ref'] or values['tracking_ref'] or record['row']
+                    groups.setdefault(key, []).append(record)
+            size = self._import_limit(PARAM_CHUNK_ROWS, CHUNK_ROWS)
+            chunks, current = [], []
+            for rows in groups.values():
+                current += rows
+                if len(current) >= size:
+                    chunks.append(current)
+                    current = []
+            if current:
+                chunks.append(current)
+            header_text = [_as_text(cell) for cell in header]
+            for sequence, chunk in enumerate(chunks):
+                # the chunk's cells go with it: no job reads the whole file again
+                rows = [record['row'] for record in chunk]
+                data = json.dumps({'header': header_text, 'rows': [
+                    [record['row'], [_as_text(cell) for cell in record['cells']]]
+                    for record in chunk]})
+                delayed = self.with_delay(description=_(
+                    'Import rows of the return manifest %(file)s (part %(part)s of '
+                    '%(parts)s)') % {'file': self._file_label(), 'part': sequence + 1,
+                                     'parts': len(chunks)})._job_import_chunk(sequence)
+                self.env.cr.execute("""
+                    INSERT INTO %s (import_id, sequence, rows, data, job_uuid)
+                    VALUES (%%s, %%s, %%s, %%s, %%s)""" % CHUNK_TABLE,
+                                    (self.id, sequence, rows, data, delayed.uuid))
+            # retried until every chunk is done, without counting the retries
+            self.with_delay(max_retries=0, description=_(
+                'Result of the return manifest %(file)s') % {
+                'file': self._file_label()})._job_finish_import()
+            return _('%(count)s chunks queued') % {'count': len(chunks)}
+
+    @api.multi
+    @job(default_channel=IMPORT_CHANNEL)
+    def _job_import_chunk(self, sequence):
+        """Import the rows of one chunk; its row of CHUNK_TABLE records the outcome.
+
+        Run again (a retry after a failure, two uploads of one manifest), it skips the
+        rows already imported, as an inline import does; the claim rows of its orders
+        make two jobs importing the same orders at once fail with a serialization
+        failure, which queue_job retries in a fresh transaction.
+        """
+        self.ensure_one()
+        cr = self.env.cr
+        cr.execute('SELECT data, done FROM %s WHERE import_id = %%s AND sequence = %%s'
+                   % CHUNK_TABLE, (self.id, sequence))
+        row = cr.fetchone()
+        if not row or row[1]:
+            return _('nothing to do')
+        data = json.loads(row[0])
+        with action_writes():
+            header = data['header']
+            preset = self.preset if self.preset != 'auto' \
+                else self._detect_preset(header)
+            columns = self._map_columns(header, preset)
+            channel = self.channel_id or (self._amazon_channel() if preset == 'amazon'
+                                          else self.env['overseas.return.channel'])
+            records = [self._parse_row(number, cells, columns)
+                       for number, cells in data['rows']]
+            self._check_rows(records, preset, channel)
+            good = [record for record in records if not record['errors']]
+            self._claim_orders(channel, {record['values']['origin_ref'] or
+                                         record['values']['tracking_ref']
+                                         for record in good})
+            orders, lines, skipped = self._import_records(good, preset, channel)
+        cr.execute("""
+            UPDATE %s SET done = true, order_ids = %%s, line_count = %%s,
+                skipped_count = %%s, error_count = %%s
+            WHERE import_id = %%s AND sequence = %%s""" % CHUNK_TABLE,
+                   (orders.ids, lines, skipped, len(records) - len(good), self.id,
+                    sequence))
+        return _('%(orders)s returns, %(lines)s lines, %(skipped)s rows skipped') % {
+            'orders': len(orders), 'lines': lines, 'skipped': skipped}
+
+    @api.multi
+    @job(default_channel=IMPORT_CHANNEL)
+    def _job_finish_import(self):
+        """Once every chunk is done: the result on the import record and a message to
+        the user; a chunk that failed for good fails the import."""
+        self.ensure_one()
+        cr = self.env.cr
+        cr.execute('SELECT job_uuid, done, order_ids, line_count, skipped_count, '
+                   'error_count FROM %s WHERE import_id = %%s ORDER BY sequence'
+                   % CHUNK_TABLE, (self.id,))
+        chunks = cr.fetchall()
+        pending = [chunk[0] for chunk in chunks if not chunk[1]]
+        if pending:
+            failed = self.env['queue.job'].sudo().search(
+                [('uuid', 'in', pending), ('state', '=', 'failed')])
+            if failed:
+                return self._import_failed(_(
+                    '%(count)s part(s) of the import failed; the other parts were '
+                    'imported. Import the file again: the rows already imported will '
+                    'be skipped.\n\n%(error)s') % {
+                    'count': len(failed),
+                    'error': ((failed[0].exc_info or '').strip().splitlines() or [''])[-1]})
+            raise RetryableJobError(_('%(count)s parts still to import')
+                                    % {'count': len(pending)}, seconds=2,
+                                    ignore_retry=True)
+        order_ids = []
+        for chunk in chunks:
+            order_ids += [order_id for order_id in chunk[2] if order_id not in order_ids]
+        values = {
+            'state': 'done', 'order_ids': [(6, 0, order_ids)],
+            'order_count': len(order_ids),
+            'line_count': sum(chunk[3] for chunk in chunks),
+            'skipped_count': sum(chunk[4] for chunk in chunks),
+            'error_count': self.error_count + sum(chunk[5] for chunk in chunks),
+        }
+        with action_writes():
+            self.write(values)
+        self._notify_import(_(
+            'The return manifest %(file)s is imported: %(orders)s returns created or '
+            'completed, %(lines)s lines, %(skipped)s rows already imported, %(errors)s '
+            'rows with errors.') % {
+            'file': self._file_label(), 'orders': values['order_count'],
+            'lines': values['line_count'], 'skipped': values['skipped_count'],
+            'errors': values['error_count']})
+        return _('done')
+
+    def _import_failed(self, message):
+        self.write({'state': 'failed', 'job_message': message})
+        self._notify_import(_('The return manifest %(file)s was not imported: '
+                              '%(error)s') % {'file': self._file_label(),
+                                              'error': message})
+        return message
+
+    def _notify_import(self, text):
+        """A message in the user's inbox (Discuss), pushed to the open web client."""
+        partner = self.create_uid.partner_id or self.env.user.partner_id
+        self.env['mail.message'].sudo().create({
+            'message_type': 'notification',
+            'subtype_id': self.env.ref('mail.mt_note').id,
+            'subject': _('Return manifest import'),
+            'body': '<p>%s</p>' % tools_escape(text).replace('\n', '<br/>'),
+            'partner_ids': [(4, partner.id)],
+            'needaction_partner_ids': [(4, partner.id)],
+        })
+
+    def _claim_orders(self, channel, refs):
+        """Write one claim row per marketplace order of a chunk, in a stable order (no
+        deadlock between two chunks): a chunk that imports the same orders as one
+        committed after its snapshot fails with a serialization failure."""
+        prefix = '%s:%s:' % (self.warehouse_id.company_id.id, channel.id or 0)
+        self._claim_keys(prefix + str(ref) for ref in refs)
+
+    def _claim_keys(self, keys):
+        keys = sorted(set(keys))
+        if not keys:
+            return
+        self.env.cr.execute("""
+            INSERT INTO %s (key, claimed_at)
+            SELECT key, now() at time zone 'UTC' FROM unnest(%%s) AS key ORDER BY key
+            ON CONFLICT (key) DO UPDATE SET claimed_at = EXCLUDED.claimed_at
+        """ % CLAIM_TABLE, (keys,))
 
     def _import_limit(self, key, default):
         value = self.env['ir.config_parameter'].sudo().get_param(key)
@@ -941,6 +1216,14 @@ class OverseasReturnImport(models.TransientModel):
             for partner in Partner.search_read([('id', 'in', ids)], ['email'],
                                                order='parent_id desc, id'):
                 by_email.setdefault(partner['email'].lower(), partner['id'])
+        # the customers this import is about to create are claimed (see _claim_orders):
+        # two imports (or two chunks) at once never create one customer twice
+        self._claim_keys('partner:%s' % (want['buyer_key'] or want['ref'] or
+                                         want['email'])
+                         for want in wanted.values()
+                         if not (by_ref.get(want['buyer_key']) or by_ref.get(want['ref'])
+                                 or by_email.get(want['email']))
+                         and (want['buyer_key'] or want['ref'] or want['email']))
         # returns clerks register the customers a manifest names, as a marketplace
         # connector would; they need not be contact managers
         Creator = Partner.sudo().with_context(**IMPORT_CONTEXT)

@@ -3,6 +3,8 @@ from datetime import timedelta
 from odoo import SUPERUSER_ID, _, api, fields, models
 from odoo.tools import html_escape
 
+from odoo.addons.queue_job.job import job
+
 PARAM_PREFIX = 'overseas_returns_reports.'
 ALERT_DEFAULTS = {
     'alert_rate_threshold': 10.0,      # returned units per hundred delivered
@@ -86,6 +88,14 @@ class OverseasReturnProductAlert(models.AbstractModel):
             alerts[product_id]['reason_id'] = reason_id
 
     @api.model
+    def _cron_enqueue_product_alerts(self):
+        """Scheduled daily: the check runs as a job (channel root.overseas_reports),
+        so that the cron worker is free at once and the check can run on any node."""
+        return self.with_delay(description=_('Product return alerts')) \
+            ._cron_product_alerts()
+
+    @api.model
+    @job(default_channel='root.overseas_reports')
     def _cron_product_alerts(self, today=None):
         """Scheduled daily: raise one alert activity per product over a threshold.
 

@@ -1,0 +1,206 @@
+import base64
+import csv
+import io
+
+import odoo
+from odoo.addons.queue_job.job import Job
+
+from .common import ReturnsCase
+
+HEADER = ['order_ref', 'tracking_ref', 'sku', 'quantity', 'reason_code', 'return_date',
+          'customer', 'customer_email', 'buyer_id', 'note']
+
+
+class TestImportJobs(ReturnsCase):
+    """Big manifests are imported by queue_job jobs, run here as the job runner runs
+    them (Job.load(...).perform(), then done), one after the other."""
+
+    @classmethod
+    def setUpClass(cls):
+        super(TestImportJobs, cls).setUpClass()
+        cls.Order = cls.env['overseas.return.order']
+        cls.ebay = cls.env.ref('overseas_returns.channel_ebay')
+        Param = cls.env['ir.config_parameter'].sudo()
+        # three rows make a big manifest, two rows a chunk: several jobs per import
+        Param.set_param('overseas_returns.import_async_rows', '3')
+        Param.set_param('overseas_returns.import_chunk_rows', '2')
+
+    # ------------------------------------------------------------------ helpers
+    @staticmethod
+    def _csv(rows):
+        output = io.StringIO()
+        csv.writer(output).writerows(rows)
+        return output.getvalue().encode('utf-8')
+
+    def _rows(self):
+        return [
+            HEADER,
+            ['JOB-1', 'TRK-1', 'EB-01', '2', 'manufacturing_defect', '2026-03-01',
+             'Ann Lee', 'ann@example.com', '', 'silent'],
+            ['JOB-1', 'TRK-1', 'MUG-01', '1', 'NOT_AS_DESCRIBED', '2026-03-02',
+             'Ann Lee', 'ann@example.com', '', ''],
+            ['JOB-2', 'TRK-2', 'EB-01', '1', 'manufacturing_defect', '2026-03-03',
+             'Bob Roe', '', 'B-77', ''],
+            ['JOB-3', 'TRK-3', 'MUG-01', '3', 'NOT_AS_DESCRIBED', '2026-03-04',
+             '', '', '', 'chipped'],
+            ['JOB-4', 'TRK-4', 'EB-01', '1', 'manufacturing_defect', '2026-03-05',
+             'Bob Roe', '', 'B-77', ''],
+        ]
+
+    def _wizard(self, rows, **values):
+        vals = {'data_file': base64.b64encode(self._csv(rows)),
+                'filename': 'manifest.csv', 'warehouse_id': self.warehouse.id,
+                'channel_id': self.ebay.id}
+        vals.update(values)
+        return self.env['overseas.return.import'].sudo(self.user).create(vals)
+
+    def _pending_jobs(self):
+        return self.env['queue.job'].sudo().search(
+            [('state', 'in', ('pending', 'enqueued'))], order='id')
+
+    def _perform(self, job_record):
+        """What queue_job's /queue_job/runjob does with one job, in this transaction."""
+        job = Job.load(self.env(user=odoo.SUPERUSER_ID), job_record.uuid)
+        job.set_started()
+        job.perform()
+        job.set_done()
+        job.store()
+
+    def _run_jobs(self):
+        for _round in range(20):
+            jobs = self._pending_jobs()
+            if not jobs:
+                return
+            for job_record in jobs:
+                self._perform(job_record)
+            self.env['overseas.return.order'].invalidate_cache()
+        self.fail('the jobs never finished')
+
+    def _snapshot(self):
+        """What a user checks after an import, without database ids."""
+        orders = self.Order.search([('origin_ref', 'like', 'JOB-')], order='origin_ref')
+        return [(order.origin_ref, order.tracking_ref, order.channel_id.code,
+                 order.partner_id.name, order.partner_id.email or '',
+                 order.partner_id.ref or '', order.date_requested, order.note or '',
+                 sorted((line.product_id.default_code, line.product_qty,
+                         line.reason_id.code, line.customer_note or '',
+                         line.price_unit) for line in order.line_ids))
+                for order in orders]
+
+    # ------------------------------------------------------------------ tests
+    def test_small_manifest_stays_synchronous(self):
+        wizard = self._wizard(self._rows()[:3])
+        wizard.action_import()
+        self.assertEqual(wizard.state, 'done')
+        self.assertEqual(wizard.order_count, 1)
+        self.assertFalse(self._pending_jobs())
+
+    def test_jobs_import_equals_inline_import(self):
+        cr = self.env.cr
+        cr.execute('SAVEPOINT inline_import')
+        inline = self._wizard(self._rows()).with_context(overseas_import_inline=True)
+        inline.action_import()
+        self.assertEqual(inline.state, 'done')
+        self.assertFalse(self._pending_jobs())
+        expected = self._snapshot()
+        partners = self.env['res.partner'].search_count([])
+        cr.execute('ROLLBACK TO SAVEPOINT inline_import')
+        self.env.clear()
+        self.assertFalse(self._snapshot())
+
+        wizard = self._wizard(self._rows())
+        action = wizard.action_import()
+        # answered at once: the import record, nothing imported yet
+        self.assertEqual(action['res_id'], wizard.id)
+        self.assertEqual(wizard.state, 'running')
+        self.assertEqual((wizard.row_total, wizard.row_done, wizard.progress), (5, 0, 0.0))
+        self.assertFalse(self._snapshot())
+        self._run_jobs()
+        self.assertEqual(self._snapshot(), expected)
+        self.assertEqual(self.env['res.partner'].search_count([]), partners)
+        self.assertEqual(len(expected), 4)
+        self.assertEqual(wizard.state, 'done')
+        self.assertEqual((wizard.row_done, wizard.progress), (5, 100.0))
+        self.assertEqual((wizard.order_count, wizard.line_count, wizard.skipped_count),
+                         (4, 5, 0))
+        self.assertEqual(set(wizard.order_ids.mapped('origin_ref')),
+                         {'JOB-1', 'JOB-2', 'JOB-3', 'JOB-4'})
+        # chunks of whole orders: JOB-1's two rows in one job
+        jobs = self.env['queue.job'].sudo().search([('state', '=', 'done')])
+        self.assertEqual(len(jobs.filtered(
+            lambda j: j.method_name == '_job_import_chunk')), 3)
+        self.assertTrue(all(job.user_id == self.user for job in jobs))
+        # the user is told, in the inbox
+        message = self.env['mail.message'].search(
+            [('needaction_partner_ids', 'in', self.user.partner_id.id)],
+            order='id desc', limit=1)
+        self.assertIn('4 returns', message.body)
+
+    def test_failed_chunk_is_retried_without_doubles(self):
+        wizard = self._wizard(self._rows())
+        wizard.action_import()
+        self._perform(self._pending_jobs()[0])  # checks the file, queues the chunks
+        chunk = self._pending_jobs().filtered(
+            lambda j: j.method_name == '_job_import_chunk')[0]
+        # the worker dies in the middle of the chunk: its transaction is rolled back
+        cr = self.env.cr
+        cr.execute('SAVEPOINT chunk')
+        self._perform(chunk)
+        self.assertTrue(self._snapshot())
+        cr.execute('ROLLBACK TO SAVEPOINT chunk')
+        self.env.clear()
+        self.assertFalse(self._snapshot())
+        self._run_jobs()
+        once = self._snapshot()
+        self.assertEqual(len(once), 4)
+        self.assertEqual(sum(len(order[-1]) for order in once), 5)
+        # the same chunk delivered once more (its completion lost): nothing doubles
+        cr.execute("UPDATE overseas_return_import_chunk SET done = false "
+                   "WHERE import_id = %s", (wizard.id,))
+        chunk = self.env['queue.job'].sudo().browse(chunk.id)
+        chunk.write({'state': 'pending'})
+        self._perform(chunk)
+        self.env['overseas.return.order'].invalidate_cache()
+        self.assertEqual(self._snapshot(), once)
+
+    def test_two_uploads_of_one_manifest_create_one_set(self):
+        first = self._wizard(self._rows())
+        second = self._wizard(self._rows())
+        first.action_import()
+        second.action_import()
+        self._run_jobs()
+        self.assertEqual(len(self._snapshot()), 4)
+        self.assertEqual(
+            self.env['overseas.return.line'].search_count(
+                [('order_id.origin_ref', 'like', 'JOB-')]), 5)
+        self.assertEqual((first.state, second.state), ('done', 'done'))
+        self.assertEqual(first.line_count + second.line_count, 5)
+        self.assertEqual(first.skipped_count + second.skipped_count, 5)
+
+    def test_big_manifest_with_bad_rows_fails_and_changes_nothing(self):
+        rows = self._rows()
+        rows[3][2] = 'NO-SUCH-SKU'
+        wizard = self._wizard(rows)
+        wizard.action_import()
+        self._run_jobs()
+        self.assertEqual(wizard.state, 'failed')
+        self.assertIn('NO-SUCH-SKU', wizard.job_message)
+        self.assertEqual(wizard.error_count, 1)
+        self.assertTrue(wizard.error_file)
+        self.assertFalse(self._snapshot())
+        message = self.env['mail.message'].search(
+            [('needaction_partner_ids', 'in', self.user.partner_id.id)],
+            order='id desc', limit=1)
+        self.assertIn('not imported', message.body)
+
+    def test_big_manifest_good_rows_imported_by_jobs(self):
+        rows = self._rows()
+        rows[3][2] = 'NO-SUCH-SKU'
+        wizard = self._wizard(rows, import_good_rows=True)
+        wizard.action_import()
+        self._run_jobs()
+        self.assertEqual(wizard.state, 'done')
+        self.assertEqual((wizard.order_count, wizard.line_count, wizard.error_count),
+                         (3, 4, 1))
+        self.assertTrue(wizard.error_file)
+        self.assertNotIn('JOB-2', [order[0] for order in self._snapshot()])
