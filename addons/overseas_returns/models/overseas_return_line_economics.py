@@ -53,20 +53,20 @@ class OverseasReturnLineEconomics(models.AbstractModel):
     def _disposition_hard_constraints(self):
         """The dispositions allowed for this line whatever the money says.
 
-        Today: a safety hazard (grade F) is destroyed; goods of a grade that is not
-        resellable go neither back on the shelf nor into rework (then the shelf).
-        Other features (expiry, hazard class, legal holds, the seller's instruction)
-        extend it and narrow the list.
+        A safety hazard (grade F) is destroyed; goods of a grade that is not
+        resellable go neither back on the shelf nor into rework (then the shelf);
+        recalled lots, failed safety checks and expiry narrow the list
+        (``_units_allowed_dispositions``).
         """
         self.ensure_one()
         grade = self.grade_id
-        if not grade:
-            return list(ALL_DISPOSITIONS)
+        allowed = list(ALL_DISPOSITIONS)
         if grade.code == 'F':
-            return ['scrap']
-        if not grade.resellable:
-            return [key for key in ALL_DISPOSITIONS if key not in ('restock', 'rework')]
-        return list(ALL_DISPOSITIONS)
+            allowed = ['scrap']
+        elif grade and not grade.resellable:
+            allowed = [key for key in ALL_DISPOSITIONS if key not in ('restock', 'rework')]
+        # lots: hazards (recall, failed safety check) and expiry narrow it further
+        return self._units_allowed_dispositions(allowed)
 
     def _check_disposition_vals(self, vals):
         """A disposition chosen after inspection (form, RPC, scanner) must stay within

@@ -147,6 +147,19 @@ class OverseasReturnLine(models.Model):
                     self.env))[self.expiry_state],
                 'days': self._min_shelf_life_days()})
 
+    def _units_allowed_dispositions(self, allowed):
+        """Narrow the dispositions ``allowed`` by the grade to what hazards and expiry
+        permit (read by the economics' hard constraints, so the money-based proposal
+        never picks what the constraint below would refuse)."""
+        self.ensure_one()
+        if self.hazard_reason:
+            allowed = [key for key in allowed if key in HAZARD_DISPOSITIONS]
+        if self.expiry_state in ('short', 'expired'):
+            allowed = [key for key in allowed if key not in ('restock', 'rework')]
+        if self.expiry_state == 'expired':
+            allowed = [key for key in allowed if key != 'donate']
+        return allowed or ['scrap']
+
     def _units_propose_disposition(self, proposal):
         """The disposition inspection proposes, corrected for hazards and expiry:
         destroy a hazard or an expired unit, donate a short-dated one."""
