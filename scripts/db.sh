@@ -16,12 +16,13 @@ odoo_args=(-c odoo.conf -d "$name" --stop-after-init --no-http --log-level=info)
 # errors of the log are shown at the end (the full log stays in .data/logs/)
 run_odoo() {
   mkdir -p .data/logs
-  local log=".data/logs/install-$name.log" start=$SECONDS pid last
+  local log=".data/logs/install-$name.log" start=$SECONDS next=15 pid last
   "$VENV/bin/odoo" "${odoo_args[@]}" "$@" >"$log" 2>&1 &
   pid=$!
   while kill -0 "$pid" 2>/dev/null; do
     sleep 1
-    if [ $(( (SECONDS - start) % 15 )) = 0 ]; then
+    if [ $(( SECONDS - start )) -ge "$next" ]; then
+      next=$(( SECONDS - start + 15 ))
       last=$(grep -o -E "loading [a-z0-9_]+/[^ ]+" "$log" | tail -n 1 || true)
       say "  ... still working ($(( SECONDS - start )) s)${last:+: $last}"
     fi
@@ -36,7 +37,8 @@ if ! exists "$name"; then
   say "database $name created; installing the modules (several minutes on a fresh database)"
   run_odoo -i "$MODULES"
   if [ "$(psql -XtA -d "$name" -c "SELECT count(*) FROM ir_module_module WHERE name IN ('overseas_returns','overseas_returns_reports') AND state='installed'")" != 2 ]; then
-    dropdb "$name"; die "installing the add-ons into $name failed (log above); the database was dropped"
+    tail -n 60 ".data/logs/install-$name.log" >&2
+    dropdb "$name"; die "installing the add-ons into $name failed (log above, full log in .data/logs/install-$name.log); the database was dropped"
   fi
 elif [ "$(stamp "$name")" != "$want" ]; then
   ours=$(echo "$MODULES" | tr ',' '\n' | grep '^overseas_' | paste -sd, -)
