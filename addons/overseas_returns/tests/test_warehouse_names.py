@@ -46,3 +46,18 @@ class TestWarehouseNames(SavepointCase):
                         warehouse.return_location_id.complete_name)
         self.assertIn('客户退货', warehouse.return_type_id.with_context(
             lang='zh_CN').display_name)
+
+    def test_warehouse_form_shows_the_returns_setup_without_routes(self):
+        """The return locations and types are on the warehouse form even when
+        multi-step routes are off (core hides its notebook then)."""
+        manager = self.env['res.users'].with_context(no_reset_password=True).create({
+            'name': 'Route-less Manager', 'login': 'ort_routeless_manager',
+            'groups_id': [(6, 0, [self.env.ref('stock.group_stock_manager').id,
+                                  self.env.ref('overseas_returns.group_returns_manager').id])]})
+        if manager.has_group('stock.group_adv_location'):
+            manager.groups_id = [(3, self.env.ref('stock.group_adv_location').id)]
+        self.assertFalse(manager.has_group('stock.group_adv_location'))
+        arch = self.env['stock.warehouse'].sudo(manager).fields_view_get(
+            view_type='form')['arch']
+        self.assertIn('return_location_id', arch)
+        self.assertIn('return_type_id', arch)
