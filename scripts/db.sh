@@ -23,7 +23,7 @@ run_odoo() {
     sleep 1
     if [ $(( SECONDS - start )) -ge "$next" ]; then
       next=$(( SECONDS - start + 15 ))
-      last=$(grep -o -E "loading [a-z0-9_]+/[^ ]+" "$log" | tail -n 1 || true)
+      last=$(grep -o -E "(loading [a-z0-9_]+/[^ ]+|module [a-z0-9_]+: loading translation file \([a-zA-Z_]+\))" "$log" | tail -n 1 || true)
       say "  ... still working ($(( SECONDS - start )) s)${last:+: $last}"
     fi
   done
