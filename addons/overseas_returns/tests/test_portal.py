@@ -143,6 +143,7 @@ class TestReturnsPortal(HttpCase):
         self.assertNotIn(slip_url, detail.text)
         self.assertIn(self.url_open(slip_url).status_code, (403, 404))
         self.assertEqual(order.state, 'draft', 'nothing changed')
+        order.line_ids.write({'reason_id': self.reason.id})
         order.action_approve()
         detail = self.url_open('/my/returns/%d' % order.id)
         self.assertIn(slip_url, detail.text)
