@@ -18,5 +18,6 @@ if [ "$workers" -gt 0 ]; then
          --limit-time-real=1200 --limit-time-cpu=600)
   say "multi-process profile: $workers workers, longpolling on $longpolling, job runner (channels in odoo.conf)"
 fi
-say "Odoo is starting on http://localhost:$port  (login: admin / password: admin, database: $db)"
+say "[run] starting the Odoo server; it answers on http://localhost:$port in a few seconds"
+say "      login: admin / password: admin, database: $db  (Ctrl-C stops it)"
 exec "$VENV/bin/odoo" -c odoo.conf -d "$db" --db-filter="^$db\$" --http-port="$port" --pidfile="$ROOT/.data/odoo.pid" "${extra[@]}"

@@ -65,6 +65,7 @@
     'demo': [
         'demo/overseas_returns_demo.xml',
         'demo/overseas_return_order_demo.xml',
+        'demo/overseas_return_sale_demo.xml',
     ],
     'post_init_hook': 'post_init_hook',
     'installable': True,

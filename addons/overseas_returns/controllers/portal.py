@@ -64,6 +64,12 @@ class ReturnsPortal(CustomerPortal):
     def _slip_report(self):
         return request.env.ref(SLIP_REPORT, raise_if_not_found=False)
 
+    @staticmethod
+    def _slip_allowed(order):
+        """The slip tells the customer where to send the parcel: only once we have
+        approved the return, and until the parcel is received."""
+        return order.state == 'approved'
+
     # ------------------------------------------------------------------ list and detail
     @http.route(['/my/returns', '/my/returns/page/<int:page>'], type='http', auth='user',
                 website=True)
@@ -112,7 +118,7 @@ class ReturnsPortal(CustomerPortal):
             'state_labels': self._state_labels(),
             'refund_state_label': dict(
                 refund_field._description_selection(request.env)).get(order.refund_state),
-            'slip_available': bool(self._slip_report()),
+            'slip_available': bool(self._slip_report()) and self._slip_allowed(order),
             'requested': message == 'requested',
         })
         return request.render('overseas_returns.portal_return_page', values)
@@ -122,7 +128,7 @@ class ReturnsPortal(CustomerPortal):
     def portal_return_slip(self, order_id, **kw):
         order = self._return_check_access(order_id)
         report = self._slip_report()
-        if order is None or not report:
+        if order is None or not report or not self._slip_allowed(order):
             return request.not_found()
         pdf = report.sudo().render_qweb_pdf([order.id])[0]
         filename = '%s.pdf' % order.name.replace('/', '_')
@@ -200,12 +206,12 @@ class ReturnsPortal(CustomerPortal):
                 None, _('This order cannot be found among your orders.'), post)
         try:
             line_vals = self._parse_request_lines(sale, post)
-            reason = self._parse_request_reason(post)
+            self._set_request_reasons(line_vals, post)
         except UserError as exc:
             return self._render_request_error(sale, exc.name, post)
         comment = (post.get('comment') or '').strip()
         for vals in line_vals:
-            vals.update(reason_id=reason.id, customer_note=comment or False)
+            vals.update(customer_note=comment or False)
         try:
             with request.env.cr.savepoint():
                 return_order = self._create_request(sale, line_vals, comment)
@@ -254,15 +260,29 @@ class ReturnsPortal(CustomerPortal):
             raise UserError(_('Choose at least one product to return.'))
         return chosen
 
-    def _parse_request_reason(self, post):
+    def _parse_request_reason(self, post, key='reason_id'):
+        """The active reason posted under ``key``, else an empty recordset."""
         Reason = request.env['overseas.return.reason'].sudo()
         try:
-            reason = Reason.browse(int(post.get('reason_id') or 0)).exists()
+            reason = Reason.browse(int(post.get(key) or 0)).exists()
         except ValueError:
             reason = Reason
-        if not reason or not reason.active:
-            raise UserError(_('Tell us why you return the goods.'))
-        return reason
+        return reason if reason and reason.active else Reason
+
+    def _set_request_reasons(self, line_vals, post):
+        """A reason per chosen line (``reason_<sale line id>``); ``reason_id``, when
+        posted, is the reason of the lines without their own (older forms, API).
+        UserError naming the product when a line has none."""
+        default = self._parse_request_reason(post)
+        sale_lines = request.env['sale.order.line'].sudo()
+        for vals in line_vals:
+            reason = self._parse_request_reason(
+                post, 'reason_%d' % vals['sale_line_id']) or default
+            if not reason:
+                raise UserError(_('Tell us why you return %(product)s.') % {
+                    'product': sale_lines.browse(vals['sale_line_id'])
+                    .product_id.display_name})
+            vals['reason_id'] = reason.id
 
     def _prepare_request_vals(self, sale, line_vals):
         # ``sale`` is read as superuser (see _customer_sale): its warehouse, company

@@ -49,3 +49,4 @@ from . import product_category
 from . import product_template
 from . import stock_production_lot
 from . import overseas_return_mass_jobs
+from . import overseas_return_demo

@@ -139,9 +139,13 @@ class StockWarehouse(models.Model):
         which writes them, or for `_create_missing_return_setup`)."""
         self.ensure_one()
         receipt_type = receipt_type or self.in_type_id
-        Location = self.env['stock.location'].sudo().with_context(active_test=False)
+        # the names are stored in English (the source of their translations), whatever
+        # the language of the user who creates the warehouse; see _translate_return_setup
+        english = self.with_context(lang='en_US')
+        Location = self.env['stock.location'].sudo().with_context(
+            active_test=False, lang='en_US')
         result = {}
-        for field_name, values in self._get_return_locations_values().items():
+        for field_name, values in english._get_return_locations_values().items():
             if not self[field_name]:
                 result[field_name] = Location.create(values).id
         locations = {field_name: result.get(field_name) or self[field_name].id
@@ -150,13 +154,59 @@ class StockWarehouse(models.Model):
                          if not self[field_name]]
         if missing_types:
             sequence_data = self._get_return_sequence_values()
-            type_data = self._get_return_picking_type_values(locations, receipt_type)
+            type_data = english._get_return_picking_type_values(locations, receipt_type)
             for field_name in missing_types:
                 sequence = self.env['ir.sequence'].sudo().create(sequence_data[field_name])
                 type_data[field_name]['sequence_id'] = sequence.id
-                result[field_name] = self.env['stock.picking.type'].sudo().create(
-                    type_data[field_name]).id
+                result[field_name] = self.env['stock.picking.type'].sudo().with_context(
+                    lang='en_US').create(type_data[field_name]).id
+        if result:
+            self._translate_return_setup(result, receipt_type)
         return result
+
+    def _translate_return_setup(self, records=None, receipt_type=None):
+        """Name our locations and operation types in every installed language.
+
+        Both names are translatable fields in Odoo 11: English is stored, each other
+        active language gets its translation (from this add-on's .po files), so an
+        English user reads "Returns Quarantine" and a Chinese user "退货待检区". The
+        full location name (``complete_name``, stored, not translatable) is computed
+        once, in the language of the user who creates the warehouse (the context's
+        language); the company's other users read it in that language.
+
+        ``records`` maps our warehouse fields to record ids (default: the warehouse's
+        own).
+        """
+        self.ensure_one()
+        records = records or {field_name: self[field_name].id
+                              for field_name in RETURN_LOCATION_FIELDS + RETURN_TYPE_FIELDS
+                              if self[field_name]}
+        receipt_type = receipt_type or self.in_type_id
+        creator_lang = self.env.context.get('lang') or self.env.user.lang or 'en_US'
+        langs = [code for code, _name in self.env['res.lang'].get_installed()]
+        if creator_lang not in langs:
+            creator_lang = 'en_US'
+        if set(langs) <= {'en_US'}:
+            return True  # stored in English already
+        # the creator's language last: its write leaves complete_name in that language
+        langs = sorted(langs, key=lambda code: (code == creator_lang, code == 'en_US'))
+        locations = {field_name: records.get(field_name) or self[field_name].id
+                     for field_name in RETURN_LOCATION_FIELDS}
+        for lang in langs:
+            if lang == 'en_US' and creator_lang != 'en_US':
+                continue
+            translated = self.with_context(lang=lang)
+            names = dict(translated._get_return_locations_values())
+            names.update(translated._get_return_picking_type_values(locations, receipt_type))
+            for field_name, record_id in records.items():
+                model = 'stock.location' if field_name in RETURN_LOCATION_FIELDS \
+                    else 'stock.picking.type'
+                record = self.env[model].sudo().with_context(
+                    lang=lang, active_test=False).browse(record_id)
+                name = names[field_name]['name']
+                if lang != 'en_US' or field_name in RETURN_LOCATION_FIELDS:
+                    record.write({'name': name})
+        return True
 
     @api.multi
     def _create_missing_return_setup(self):

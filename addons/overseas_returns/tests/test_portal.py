@@ -53,6 +53,7 @@ class TestReturnsPortal(HttpCase):
     def _delivered_sale(self, partner, ordered, delivered):
         sale = self.env['sale.order'].create({
             'partner_id': partner.id,
+            'client_order_ref': 'CUST-REF-%s' % partner.name[0],
             'warehouse_id': self.warehouse.id,
             'order_line': [(0, 0, {'product_id': self.product.id,
                                    'product_uom_qty': ordered, 'price_unit': 24.0})]})
@@ -106,9 +107,51 @@ class TestReturnsPortal(HttpCase):
         self.assertIn(order.name, detail.text)
         self.assertIn('o_return_timeline', detail.text)
         self.assertIn('Portal Test Lamp', detail.text)
-        slip = self.env.ref('overseas_returns.action_report_return_slip',
-                            raise_if_not_found=False)
-        self.assertEqual(bool(slip), '/my/returns/%d/slip' % order.id in detail.text)
+        # the customer knows the order by the sale order's name, not by their own
+        # reference the return keeps in origin_ref
+        self.assertIn(self.sale_a.name, listing.text)
+        self.assertIn(self.sale_a.name, detail.text)
+        self.assertNotIn('CUST-REF-A', listing.text)
+        self.assertNotIn('CUST-REF-A', detail.text)
+
+    def test_home_offers_returns_before_the_first_one(self):
+        """/my lists Returns (and a way to request one) before any return exists."""
+        self.assertFalse(self.Return.search([
+            ('partner_id', 'child_of', self.user_a.partner_id.id)]))
+        self.authenticate('ort_portal_a', 'ort_portal_a')
+        home = self.url_open('/my/home')
+        self.assertEqual(home.status_code, 200)
+        self.assertIn('o_portal_my_returns', home.text)
+        self.assertIn('href="/my/returns"', home.text)
+        self.assertIn('href="/my/returns/new"', home.text)
+        listing = self.url_open('/my/returns')
+        self.assertEqual(listing.status_code, 200)
+        self.assertIn('You have no returns yet.', listing.text)
+        self.assertIn('/my/returns/new', listing.text)
+
+    def test_slip_only_after_approval(self):
+        """The slip tells where to send the parcel: not offered (nor served) for a
+        request we have not approved yet."""
+        slip_report = self.env.ref('overseas_returns.action_report_return_slip',
+                                   raise_if_not_found=False)
+        if not slip_report:
+            self.skipTest('the slip report is not installed')
+        order = self.Return.create_from_sale_order(self.sale_a)
+        self.authenticate('ort_portal_a', 'ort_portal_a')
+        slip_url = '/my/returns/%d/slip' % order.id
+        detail = self.url_open('/my/returns/%d' % order.id)
+        self.assertNotIn(slip_url, detail.text)
+        self.assertIn(self.url_open(slip_url).status_code, (403, 404))
+        self.assertEqual(order.state, 'draft', 'nothing changed')
+        order.line_ids.write({'reason_id': self.reason.id})
+        order.action_approve()
+        detail = self.url_open('/my/returns/%d' % order.id)
+        self.assertIn(slip_url, detail.text)
+        slip = self.url_open(slip_url)
+        # (Odoo's test mode renders reports as HTML: the PDF itself is checked by
+        # tests/test_portal_browser.py against a real server)
+        self.assertEqual(slip.status_code, 200)
+        self.assertIn(order.name, slip.content.decode('utf-8', 'replace'))
 
     def test_timeline_dates(self):
         order = self.Return.create_from_sale_order(self.sale_a)
@@ -152,6 +195,43 @@ class TestReturnsPortal(HttpCase):
         self.assertEqual(choose.status_code, 200)
         self.assertIn(self.sale_a.name, choose.text)
         self.assertNotIn(self.sale_b.name, choose.text)
+
+    def test_request_has_a_reason_per_line(self):
+        """Each product of the request has its own reason; a product without one
+        is refused with its name, and nothing is created."""
+        second = self.env['product.product'].create({
+            'name': 'Portal Test Shade', 'type': 'product', 'list_price': 10.0})
+        self.env['stock.quant']._update_available_quantity(
+            second, self.warehouse.lot_stock_id, 5.0)
+        sale = self.env['sale.order'].create({
+            'partner_id': self.user_a.partner_id.id, 'warehouse_id': self.warehouse.id,
+            'order_line': [(0, 0, {'product_id': product.id, 'product_uom_qty': 1.0,
+                                   'price_unit': 20.0}) for product in (self.product, second)]})
+        sale.action_confirm()
+        set_done(sale.picking_ids.move_lines, 1.0)
+        sale.picking_ids.action_done()
+        lamp_line, shade_line = sale.order_line
+        damaged = self.env.ref('overseas_returns.reason_changed_mind')
+        self.authenticate('ort_portal_a', 'ort_portal_a')
+        form, token = self._form(sale)
+        self.assertIn('name="reason_%d"' % lamp_line.id, form.text)
+        self.assertIn('name="reason_%d"' % shade_line.id, form.text)
+        data = {'csrf_token': token, 'order': str(sale.id)}
+        for line in (lamp_line, shade_line):
+            data.update({'select_%d' % line.id: '1', 'qty_%d' % line.id: '1'})
+        missing = dict(data, **{'reason_%d' % lamp_line.id: str(self.reason.id)})
+        response = self._post(missing)
+        self.assertIn('o_return_request_error', response.text)
+        self.assertIn('Portal Test Shade', response.text)
+        self.assertFalse(self.Return.search([('sale_order_id', '=', sale.id)]))
+        data.update({'reason_%d' % lamp_line.id: str(self.reason.id),
+                     'reason_%d' % shade_line.id: str(damaged.id)})
+        response = self._post(data)
+        self.assertEqual(response.status_code, 200)
+        order = self.Return.search([('sale_order_id', '=', sale.id)])
+        self.assertEqual(len(order.line_ids), 2)
+        reasons = {line.product_id: line.reason_id for line in order.line_ids}
+        self.assertEqual(reasons, {self.product: self.reason, second: damaged})
 
     # ------------------------------------------------------------------ requesting
     def test_request_lands_as_draft(self):
