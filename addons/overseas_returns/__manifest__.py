@@ -25,6 +25,7 @@
         'data/overseas_return_refund_data.xml',
         'data/overseas_return_unidentified_data.xml',
         'data/overseas_return_import_data.xml',
+        'wizards/overseas_return_desk_views.xml',
         'views/overseas_return_order_views.xml',
         'views/overseas_return_line_views.xml',
         'views/overseas_returns_config_views.xml',
@@ -51,6 +52,7 @@
         'report/overseas_return_label.xml',
         # last: every action the menus open is defined above
         'views/overseas_returns_menus.xml',
+        'views/overseas_return_desk_menus.xml',
     ],
     'demo': [
         'demo/overseas_returns_demo.xml',

@@ -32,3 +32,4 @@ from . import overseas_return_scanner
 from . import overseas_return_scanner_inspection
 from . import overseas_return_scan_log
 from . import stock_picking_type
+from . import mail_message

@@ -422,6 +422,22 @@ class OverseasReturnOrder(models.Model):
         self._on_received()
         return True
 
+    @api.multi
+    def action_open_receive_wizard(self):
+        """The form's Receive: count what is in the parcel first (action_receive
+        stays the one-call receipt of integrators)."""
+        self.ensure_one()
+        self._ensure_state(['approved'], _('Receiving'))
+        return {
+            'type': 'ir.actions.act_window',
+            'name': _('Receive %s') % self.name,
+            'res_model': 'overseas.return.receive',
+            'view_mode': 'form',
+            'views': [(False, 'form')],
+            'target': 'new',
+            'context': {'default_order_id': self.id},
+        }
+
     def _create_receipt_picking(self):
         self.ensure_one()
         return self.env['stock.picking'].create(self._prepare_receipt_picking_vals())
