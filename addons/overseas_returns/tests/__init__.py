@@ -23,3 +23,4 @@ from . import test_hardening
 from . import test_import_hardening
 from . import test_import_concurrency
 from . import test_refund_limits
+from . import test_desk
