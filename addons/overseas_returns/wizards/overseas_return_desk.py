@@ -154,7 +154,7 @@ class OverseasReturnReceive(models.TransientModel):
             for qty, lines in by_qty.items():
                 lines.write({'qty_received': qty})
             order.with_context(overseas_return_counted=True).action_receive()
-        return order._action_open_form()
+        return {'type': 'ir.actions.act_window_close'}  # the form reloads
 
 
 class OverseasReturnReceiveLine(models.TransientModel):
@@ -202,4 +202,4 @@ class OverseasReturnLineSplit(models.TransientModel):
                           res_id=inspection.id)
             return action
         self.line_id.action_split(self.qty)
-        return self.line_id.order_id._action_open_form()
+        return {'type': 'ir.actions.act_window_close'}
