@@ -1,7 +1,8 @@
 import logging
 
 from odoo import SUPERUSER_ID, _, api, fields, models
-from odoo.exceptions import AccessError
+from odoo.addons.base.ir.ir_mail_server import MailDeliveryException
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import html_escape
 
 FEEDBACK_RATINGS = [
@@ -116,18 +117,18 @@ class OverseasReturnNotifyMixin(models.AbstractModel):
                 mail_notify_force_send=False,
                 overseas_mail_refund_ids=refunds and refunds.ids)
             try:
-                # a savepoint: a failing template (rendering, sender, attachment)
-                # never undoes nor blocks the receipt or credit note that sent it
-                with self.env.cr.savepoint():
-                    # sudo: accountants, warehouse staff and customers trigger e-mails
-                    # they may not render themselves; the message still names them as
-                    # its author
-                    sudo_order.message_post_with_template(
-                        template.id, composition_mode='comment',
-                        author_id=author.id,
-                        subtype_id=self.env.ref('mail.mt_comment').id)
-            except Exception as error:  # pylint: disable=broad-except
-                self.invalidate_cache()  # what the savepoint undid
+                # a failing template (rendering, sender, attachment) never blocks the
+                # receipt or credit note that sent it (no savepoint: the report
+                # rendering of the slip releases it)
+                # sudo: accountants, warehouse staff and customers trigger e-mails
+                # they may not render themselves; the message still names them as
+                # its author
+                sudo_order.message_post_with_template(
+                    template.id, composition_mode='comment',
+                    author_id=author.id,
+                    subtype_id=self.env.ref('mail.mt_comment').id)
+            except (UserError, ValidationError, AccessError, MailDeliveryException,
+                    AttributeError, KeyError, TypeError, ValueError) as error:
                 _logger.warning('Return %s: the %s e-mail failed: %s',
                                 order.name, kind, error)
                 sudo_order.message_post(

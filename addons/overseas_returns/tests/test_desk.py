@@ -266,10 +266,11 @@ class TestDeskScreens(ReturnsCase):
         wh.return_location_id.location_id = wh.view_location_id
         self.env['stock.quant']._update_available_quantity(
             self.earbuds, wh.return_location_id, 2.0)
+        self.env.invalidate_all()  # parent_left / parent_right moved in SQL
         self.assertEqual(self.earbuds.with_context(warehouse=wh.id).qty_available, 2.0)
         wh._create_missing_return_setup()  # what the install hook runs
         self.assertEqual(wh.return_location_id.location_id, wh.return_view_location_id)
-        self.earbuds.invalidate_cache()
+        self.env.invalidate_all()
         self.assertEqual(self.earbuds.with_context(warehouse=wh.id).qty_available, 0.0)
 
 

@@ -149,11 +149,11 @@ class OverseasReturnReceive(models.TransientModel):
         by_qty = {}
         for return_line, qty in counted.items():
             by_qty[qty] = by_qty.get(qty, return_line.browse()) | return_line
-        with self.env.cr.savepoint():
-            # a refused receipt (over-receipt without a manager) leaves no count behind
-            for qty, lines in by_qty.items():
-                lines.write({'qty_received': qty})
-            order.with_context(overseas_return_counted=True).action_receive()
+        # a refused receipt (over-receipt without a manager) raises: the request's
+        # transaction, count included, is rolled back
+        for qty, lines in by_qty.items():
+            lines.write({'qty_received': qty})
+        order.with_context(overseas_return_counted=True).action_receive()
         return {'type': 'ir.actions.act_window_close'}  # the form reloads
 
 
