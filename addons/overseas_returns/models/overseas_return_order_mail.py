@@ -133,7 +133,7 @@ class OverseasReturnNotifyMixin(models.AbstractModel):
                                 order.name, kind, error)
                 sudo_order.message_post(
                     body=_('The "%(kind)s" e-mail to the customer could not be sent: '
-                           '%(error)s') % {'kind': kind, 'error': html_escape(str(error)[:200])},
+                           '%(error)s') % {'kind': kind, 'error': html_escape(error)},
                     subtype='mail.mt_note', author_id=author.id)
                 continue
             sudo_order.write({'mail_sent_kinds': ','.join(sorted(sent | {key}))})
