@@ -104,7 +104,8 @@ def delivered_invoiced_sale(rpc, tag):
 def test_merchant_registers_and_receives_with_a_count(odoo_server, browser, admin_rpc, lang):
     driver = browser
     ensure_lang(admin_rpc, lang)
-    admin_rpc.call('res.users', 'write', [2], {'lang': lang})
+    admin_id = admin_rpc.call('res.users', 'search', [('login', '=', 'admin')])[0]
+    admin_rpc.call('res.users', 'write', [admin_id], {'lang': lang})
     try:
         sale_id, _partner = delivered_invoiced_sale(admin_rpc, 'M' + lang[:2])
         driver.delete_all_cookies()
@@ -150,7 +151,7 @@ def test_merchant_registers_and_receives_with_a_count(odoo_server, browser, admi
         print('\n[desk %s] server time: Approve %d ms, Receive %d ms'
               % (lang, approve_ms, receive_ms))
     finally:
-        admin_rpc.call('res.users', 'write', [2], {'lang': 'en_US'})
+        admin_rpc.call('res.users', 'write', [admin_id], {'lang': 'en_US'})
 
 
 def returned_to_refund(rpc, tag):
