@@ -126,11 +126,17 @@ def test_merchant_registers_and_receives_with_a_count(odoo_server, browser, admi
             (By.XPATH, "//ul[contains(@class, 'ui-autocomplete')]"
                        "[not(contains(@style, 'display: none'))]//li[1]/a"))).click()
         settle(driver)
-        dialog_button(driver, tr(admin_rpc, lang, 'Register Return'))
-        wait(driver).until(EC.presence_of_element_located((By.CSS_SELECTOR, '.oe_title h1')))
-        order = admin_rpc.call('overseas.return.order', 'search_read',
-                               [('sale_order_id', '=', sale_id)],
-                               fields=['name', 'line_ids'], order='id desc', limit=1)[0]
+        click(driver, '.modal-footer .btn-primary')  # Register Return
+        deadline = time.time() + 60
+        orders = []
+        while not orders and time.time() < deadline:
+            orders = admin_rpc.call('overseas.return.order', 'search_read',
+                                    [('sale_order_id', '=', sale_id)],
+                                    fields=['name', 'line_ids'], order='id desc', limit=1)
+            time.sleep(0.3)
+        order = orders[0]
+        wait(driver).until(lambda d: order['name'] in d.find_element(
+            By.CSS_SELECTOR, '.o_form_view .oe_title h1').text)
         line = admin_rpc.call('overseas.return.line', 'read', order['line_ids'],
                               ['product_qty', 'reason_id', 'fault_party'])
         assert len(line) == 1 and line[0]['product_qty'] == 1.0
@@ -142,7 +148,7 @@ def test_merchant_registers_and_receives_with_a_count(odoo_server, browser, admi
         header_button(driver, tr(admin_rpc, lang, 'Receive'))
         visible(driver, ".modal .o_data_row")
         screenshot(driver, 'desk-receive-count-%s.png' % lang)
-        dialog_button(driver, tr(admin_rpc, lang, 'Receive'))
+        click(driver, '.modal-footer .btn-primary')  # Receive
         wait_state(admin_rpc, 'overseas.return.order', order['id'], 'state', 'received')
         settle(driver)
         receive_ms = button_ms(driver)
