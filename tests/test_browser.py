@@ -111,7 +111,12 @@ def test_return_from_creation_to_disposal(odoo_server, browser, admin_rpc):
 
     # approve, receive
     press(driver, 'Approve', 'Approved')
-    press(driver, 'Receive', 'Received')
+    # Receive asks for the count in a dialog (announced quantities proposed)
+    click(driver, "//div[contains(@class, 'o_statusbar_buttons')]"
+                  "//button[normalize-space(.)='Receive']", By.XPATH)
+    click(driver, "//div[contains(@class, 'modal-footer')]"
+                  "//button[normalize-space(.)='Receive']", By.XPATH)
+    wait(driver).until(lambda d: 'Received' in status(d))
     screenshot(driver, 'return-form.png')
 
     # inspect: the worker passes the checklist, grades it A and confirms

@@ -27,6 +27,7 @@
         'data/overseas_return_refund_data.xml',
         'data/overseas_return_unidentified_data.xml',
         'data/overseas_return_import_data.xml',
+        'wizards/overseas_return_desk_views.xml',
         'views/overseas_return_order_views.xml',
         'views/overseas_return_line_views.xml',
         'views/overseas_return_mass_jobs_views.xml',
@@ -61,6 +62,7 @@
         'data/overseas_return_shipment_data.xml',
         'views/overseas_return_economics_views.xml',
         'report/overseas_return_commercial_invoice.xml',
+        'views/overseas_return_desk_menus.xml',
     ],
     'demo': [
         'demo/overseas_returns_demo.xml',

@@ -50,3 +50,4 @@ from . import product_template
 from . import stock_production_lot
 from . import overseas_return_mass_jobs
 from . import overseas_return_demo
+from . import mail_message

@@ -78,9 +78,21 @@ class OverseasReturnInspection(models.Model):
         """One click for the usual case: every check not yet answered has passed."""
         if any(inspection.state != 'draft' for inspection in self):
             raise UserError(_('Only an inspection in progress can be changed.'))
-        self.mapped('check_ids').filtered(lambda check: not check.result).write(
-            {'result': 'pass'})
+        open_checks = self.mapped('check_ids').filtered(lambda check: not check.result)
+        open_checks.filtered('applies').write({'result': 'pass'})
+        open_checks.filtered(lambda check: not check.applies).write({'result': 'na'})
         return True
+
+    @api.multi
+    @owner_action
+    def action_split(self, qty):
+        """Split ``qty`` units off the inspected line: they get a line and an
+        inspection of their own (own grade, fault party, disposition). Returns the new
+        inspection."""
+        if len(self) != 1 or self.state != 'draft':
+            raise UserError(_('Split the line of one inspection in progress at a time.'))
+        sibling = self.line_id.action_split(qty)
+        return sibling._open_inspections()
 
     @api.multi
     @owner_action
@@ -134,6 +146,10 @@ class OverseasReturnInspectionCheck(models.Model):
     sequence = fields.Integer(default=10)
     name = fields.Char(string='Check', required=True)
     result = fields.Selection([('pass', 'Pass'), ('fail', 'Fail'), ('na', 'N/A')])
+    applies = fields.Boolean(
+        default=True, readonly=True,
+        help="Asked for this product (the template item's rule); Pass Open Checks "
+             "marks the others N/A.")
     note = fields.Char()
 
     @api.multi

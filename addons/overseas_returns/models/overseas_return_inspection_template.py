@@ -49,3 +49,25 @@ class OverseasReturnInspectionTemplateItem(models.Model):
         'overseas.return.inspection.template', required=True, ondelete='cascade')
     sequence = fields.Integer(default=10)
     name = fields.Char(string='Check', required=True, translate=True)
+    applies_to = fields.Selection([
+        ('all', 'All products'),
+        ('tracked', 'Products tracked by lot or serial number'),
+        ('expiry', 'Products with an expiry date'),
+    ], string='Applies To', default='all', required=True,
+        help='Products the check does not apply to get it as N/A.')
+
+    def _applies_to_product(self, product):
+        """Whether this check is asked for ``product``.
+
+        Expiry: products with expiry times when product_expiry is installed, else
+        products tracked by lot (their lots carry the dates)."""
+        self.ensure_one()
+        if self.applies_to == 'tracked':
+            return product.tracking in ('lot', 'serial')
+        if self.applies_to == 'expiry':
+            if 'life_time' in product._fields:
+                return any(product[name] for name in (
+                    'life_time', 'use_time', 'removal_time', 'alert_time')
+                    if name in product._fields)
+            return product.tracking == 'lot'
+        return True

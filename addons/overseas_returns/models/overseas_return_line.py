@@ -293,6 +293,11 @@ class OverseasReturnLine(models.Model):
     @api.multi
     def write(self, vals):
         self._check_number_vals(vals)
+        if vals.get('reason_id') and 'fault_party' not in vals:
+            # like the scanner and the create: a new reason proposes its fault party
+            # (a web form's list does not show the field, so its onchange is lost)
+            vals = dict(vals, fault_party=self.env['overseas.return.reason'].browse(
+                vals['reason_id']).fault_party)
         self._check_owned_fields_write(vals)
         if 'product_qty' in vals or vals.get('sale_line_id'):
             self._serialize_claims(self.mapped('sale_line_id') | self.env[
@@ -435,15 +440,68 @@ class OverseasReturnLine(models.Model):
         Inspection = Inspection.with_context(recompute=False)
         for line in todo:
             template = templates.get(line.product_id)
+            check_vals = []
+            for item in (template.item_ids if template else []):
+                applies = item._applies_to_product(line.product_id)
+                check_vals.append((0, 0, {'name': item.name, 'sequence': item.sequence,
+                                          'applies': applies,
+                                          'result': False if applies else 'na'}))
             open_inspections |= Inspection.create({
                 'line_id': line.id,
                 'template_id': template.id if template else False,
-                'fault_party': line.fault_party,
-                'check_ids': [(0, 0, {'name': item.name, 'sequence': item.sequence})
-                              for item in (template.item_ids if template else [])],
+                'fault_party': line.fault_party or line.reason_id.fault_party,
+                'check_ids': check_vals,
             })
         open_inspections.recompute()
         return open_inspections.with_context(recompute=True)
+
+    # ------------------------------------------------------------------ unit split
+    @api.multi
+    @owner_action
+    def action_split(self, qty):
+        """Give ``qty`` received units of this line a line of their own (same product,
+        reason, price, sale line, grade and disposition), so that they are inspected,
+        graded and disposed of apart: two units of one line restocked and scrapped.
+
+        Quantities are conserved (announced and received); the units stay where they
+        are (the returns location) until each line is disposed of. Returns the new line.
+        """
+        self._lock_for_update()
+        if len(self) != 1:
+            raise UserError(_('Split one return line at a time.'))
+        if self.state not in ('received', 'inspected'):
+            raise UserError(_('Only a received or inspected line can be split; %s is '
+                              'not.') % self.display_name)
+        rounding = self.product_uom_id.rounding or 0.01
+        if isinstance(qty, bool) or not isinstance(qty, (int, float)) \
+                or not math.isfinite(qty):
+            raise ValidationError(_('The quantity to split off must be a number, not '
+                                    '%r.') % (qty,))
+        if float_compare(qty, 0.0, precision_rounding=rounding) <= 0 \
+                or float_compare(qty, self.qty_received, precision_rounding=rounding) >= 0 \
+                or float_compare(qty, self.product_qty, precision_rounding=rounding) >= 0:
+            raise UserError(_('Split off between 0 and %(qty)s units of %(line)s (the '
+                              'rest stays on the line).') % {
+                'qty': self.qty_received, 'line': self.display_name})
+        sibling = self.copy({
+            'order_id': self.order_id.id,
+            'sequence': self.sequence,
+            'product_qty': qty,
+            'qty_received': qty,
+            'lpn': False,
+            'sale_line_id': self.sale_line_id.id,
+            'state': self.state,
+            'grade_id': self.grade_id.id,
+            'inspection_id': self.inspection_id.id,
+            'disposition': self.disposition,
+            'fault_party': self.fault_party,
+        })
+        self.write({'product_qty': self.product_qty - qty,
+                    'qty_received': self.qty_received - qty})
+        self.order_id.message_post(body=_('%(qty)s units of %(line)s split off to a line '
+                                          'of their own.') % {
+            'qty': qty, 'line': self.display_name})
+        return sibling
 
     # ------------------------------------------------------------------ disposal
     @api.multi

@@ -1,5 +1,8 @@
+import logging
+
 from odoo import SUPERUSER_ID, _, api, fields, models
-from odoo.exceptions import AccessError
+from odoo.addons.base.ir.ir_mail_server import MailDeliveryException
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import html_escape
 
 FEEDBACK_RATINGS = [
@@ -12,6 +15,9 @@ FEEDBACK_RATINGS = [
 # our 5-level scale on rating.rating's 0..10 scale: 1, 5 and 10 are Odoo's own
 # (highly dissatisfied, not satisfied, satisfied), 3 and 7 lie between
 FEEDBACK_RATING_VALUES = {'1': 1, '2': 3, '3': 5, '4': 7, '5': 10}
+
+
+_logger = logging.getLogger(__name__)
 
 
 def feedback_level(value):
@@ -110,12 +116,26 @@ class OverseasReturnNotifyMixin(models.AbstractModel):
             sudo_order = order.sudo().with_context(
                 mail_notify_force_send=False,
                 overseas_mail_refund_ids=refunds and refunds.ids)
-            # sudo: accountants, warehouse staff and customers trigger e-mails they
-            # may not render themselves; the message still names them as its author
-            sudo_order.message_post_with_template(
-                template.id, composition_mode='comment',
-                author_id=author.id,
-                subtype_id=self.env.ref('mail.mt_comment').id)
+            try:
+                # a failing template (rendering, sender, attachment) never blocks the
+                # receipt or credit note that sent it (no savepoint: the report
+                # rendering of the slip releases it)
+                # sudo: accountants, warehouse staff and customers trigger e-mails
+                # they may not render themselves; the message still names them as
+                # its author
+                sudo_order.message_post_with_template(
+                    template.id, composition_mode='comment',
+                    author_id=author.id,
+                    subtype_id=self.env.ref('mail.mt_comment').id)
+            except (UserError, ValidationError, AccessError, MailDeliveryException,
+                    AttributeError, KeyError, TypeError, ValueError) as error:
+                _logger.warning('Return %s: the %s e-mail failed: %s',
+                                order.name, kind, error)
+                sudo_order.message_post(
+                    body=_('The "%(kind)s" e-mail to the customer could not be sent: '
+                           '%(error)s') % {'kind': kind, 'error': html_escape(error)},
+                    subtype='mail.mt_note', author_id=author.id)
+                continue
             sudo_order.write({'mail_sent_kinds': ','.join(sorted(sent | {key}))})
 
     # ------------------------------------------------------------------ mail helpers

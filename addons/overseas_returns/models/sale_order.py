@@ -1,4 +1,5 @@
-from odoo import api, fields, models
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
 
 
 class SaleOrder(models.Model):
@@ -25,9 +26,20 @@ class SaleOrder(models.Model):
 
     @api.multi
     def action_create_overseas_return(self):
+        """Register Return: a wizard choosing the delivered lines, their quantities
+        and reasons (create_from_sale_order stays the one-call path of integrators)."""
         self.ensure_one()
-        order = self.env['overseas.return.order'].create_from_sale_order(self)
-        return order._action_open_form()
+        if not self.env['overseas.return.order']._prepare_lines_from_sale(self):
+            raise UserError(_('Nothing delivered on %s is left to return.') % self.name)
+        return {
+            'type': 'ir.actions.act_window',
+            'name': _('Register Return'),
+            'res_model': 'overseas.return.register',
+            'view_mode': 'form',
+            'views': [(False, 'form')],
+            'target': 'new',
+            'context': {'default_sale_id': self.id},
+        }
 
     @api.multi
     def action_view_overseas_returns(self):

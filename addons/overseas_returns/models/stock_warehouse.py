@@ -8,12 +8,23 @@ RETURN_TYPE_FIELDS = ('return_type_id', 'return_disposition_type_id')
 
 
 class StockWarehouse(models.Model):
-    """Every warehouse has its return locations (children of its view location) and
-    its two return operation types, made and kept up to date through core's warehouse
-    hooks: creation (`create_sequences_and_picking_types`), rename
-    (`_update_name_and_code`) and archiving (`write` with `active`)."""
+    """Every warehouse has its return locations and its two return operation types,
+    made and kept up to date through core's warehouse hooks: creation
+    (`create_sequences_and_picking_types`), rename (`_update_name_and_code`) and
+    archiving (`write` with `active`).
+
+    The return locations sit under a view location of their own ("<code>-Returns",
+    under Physical Locations), not under the warehouse's view location: Odoo counts
+    everything below that one as the warehouse's On Hand (qty_available with the
+    warehouse in the context, the sale order's availability warning), and units in
+    quarantine or rework must not be sold.
+    """
 
     _inherit = 'stock.warehouse'
+
+    return_view_location_id = fields.Many2one(
+        'stock.location', string='Returns View Location',
+        help='Parent of the return locations, outside the warehouse\'s sellable stock.')
 
     return_location_id = fields.Many2one(
         'stock.location', string='Returns Quarantine Location',
@@ -60,6 +71,10 @@ class StockWarehouse(models.Model):
         here from the new name and code, since core calls this before writing them.
         """
         res = super(StockWarehouse, self)._update_name_and_code(new_name, new_code)
+        if new_code:
+            for warehouse in self.filtered('return_view_location_id'):
+                warehouse.return_view_location_id.sudo().write(
+                    {'name': warehouse._return_view_location_name(new_code)})
         for warehouse in self:
             sequence_data = warehouse._get_return_sequence_values(new_name, new_code)
             for field_name in RETURN_TYPE_FIELDS:
@@ -74,10 +89,28 @@ class StockWarehouse(models.Model):
         return res
 
     # ------------------------------------------------------------------ our values
-    def _get_return_locations_values(self):
-        """Values of our locations, children of the view location like core's."""
+    def _return_view_location_name(self, code=False):
+        return '%s-%s' % (code or self.code, _('Returns'))
+
+    def _get_return_view_location(self):
+        """The view location of our locations, made when missing."""
         self.ensure_one()
-        common = {'location_id': self.view_location_id.id,
+        if not self.return_view_location_id:
+            physical = self.env.ref('stock.stock_location_locations',
+                                    raise_if_not_found=False)
+            self.return_view_location_id = self.env['stock.location'].sudo().create({
+                'name': self._return_view_location_name(),
+                'usage': 'view',
+                'location_id': physical and physical.id or False,
+                'company_id': self.company_id.id,
+                'active': self.active,
+            })
+        return self.return_view_location_id
+
+    def _get_return_locations_values(self):
+        """Values of our locations, children of our own view location."""
+        self.ensure_one()
+        common = {'location_id': self._get_return_view_location().id,
                   'company_id': self.company_id.id, 'active': self.active}
         values = {
             'return_location_id': {'name': _('Returns Quarantine'), 'usage': 'internal'},
@@ -216,7 +249,19 @@ class StockWarehouse(models.Model):
             values = warehouse._create_return_setup_values()
             if values:
                 warehouse.write(values)
+            warehouse._move_return_locations_out_of_stock()
         return True
+
+    def _move_return_locations_out_of_stock(self):
+        """Locations made before they had a view location of their own (children of
+        the warehouse's view location, counted as its stock) move under it."""
+        self.ensure_one()
+        view = self._get_return_view_location()
+        locations = self.env['stock.location']
+        for field_name in RETURN_LOCATION_FIELDS:
+            locations |= self[field_name]
+        locations.filtered(lambda location: location.location_id != view).sudo().write(
+            {'location_id': view.id})
 
     @api.multi
     def _ensure_return_setup(self):
@@ -229,7 +274,7 @@ class StockWarehouse(models.Model):
         records = self.with_context(active_test=False)
         locations = self.env['stock.location']
         types = self.env['stock.picking.type']
-        for field_name in RETURN_LOCATION_FIELDS:
+        for field_name in RETURN_LOCATION_FIELDS + ('return_view_location_id',):
             locations |= records.mapped(field_name)
         for field_name in RETURN_TYPE_FIELDS:
             types |= records.mapped(field_name)

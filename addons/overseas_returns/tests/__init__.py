@@ -29,3 +29,4 @@ from . import test_risk
 from . import test_import_jobs
 from . import test_mass_jobs
 from . import test_warehouse_names
+from . import test_desk

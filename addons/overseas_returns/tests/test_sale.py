@@ -77,6 +77,11 @@ class TestFromSale(ReturnsCase):
 
     def test_sale_smart_button(self):
         action = self.sale.action_create_overseas_return()
+        self.assertEqual(action['res_model'], 'overseas.return.register')
+        wizard = self.env['overseas.return.register'].with_context(
+            action['context']).create({})
+        wizard.line_ids.write({'qty': 1.0, 'reason_id': self.reason_defect.id})
+        action = wizard.action_register()
         self.assertEqual(self.sale.overseas_return_count, 1)
         self.assertTrue(action['res_id'])
 

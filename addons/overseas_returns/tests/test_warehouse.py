@@ -21,9 +21,10 @@ class TestWarehouse(ReturnsCase):
         self.assertNotEqual(wh.return_graded_location_id.location_id, wh.lot_stock_id,
                             'graded (used) stock is never counted as new stock')
         for location in self._return_locations(wh):
-            self.assertEqual(location.location_id, wh.view_location_id)
+            # under a view of their own: not the warehouse's sellable On Hand
+            self.assertEqual(location.location_id, wh.return_view_location_id)
             self.assertEqual(location.company_id, wh.company_id)
-        self.assertEqual(wh.return_location_id.complete_name, 'Physical Locations/TUS/Returns Quarantine')
+        self.assertEqual(wh.return_location_id.complete_name, 'Physical Locations/TUS-Returns/Returns Quarantine')
         self.assertEqual(wh.return_type_id.code, 'incoming')
         self.assertEqual(wh.return_type_id.warehouse_id, wh)
         self.assertEqual(wh.return_type_id.default_location_dest_id, wh.return_location_id)
@@ -46,7 +47,8 @@ class TestWarehouse(ReturnsCase):
 
     def test_existing_warehouses_got_them_at_install(self):
         main = self.env.ref('stock.warehouse0')
-        self.assertEqual(main.return_location_id.location_id, main.view_location_id)
+        self.assertEqual(main.return_location_id.location_id, main.return_view_location_id)
+        self.assertEqual(main.return_view_location_id.usage, 'view')
         self.assertTrue(main.return_type_id)
         self.assertEqual(main.return_type_id.sequence_id.prefix, '%s/RET/' % main.code)
 
@@ -61,7 +63,7 @@ class TestWarehouse(ReturnsCase):
         self.warehouse.return_rework_location_id = False
         self.warehouse._ensure_return_setup()
         self.assertEqual(self.warehouse.return_rework_location_id.location_id,
-                         self.warehouse.view_location_id)
+                         self.warehouse.return_view_location_id)
 
     def test_missing_type_is_recreated_with_its_sequence(self):
         self.warehouse.return_disposition_type_id = False
@@ -73,8 +75,8 @@ class TestWarehouse(ReturnsCase):
         wh = self.warehouse
         wh.write({'name': 'Renamed West 3PL', 'code': 'RNW'})
         self.assertEqual(wh.view_location_id.name, 'RNW')
-        self.assertEqual(wh.return_location_id.complete_name, 'Physical Locations/RNW/Returns Quarantine')
-        self.assertEqual(wh.return_rework_location_id.complete_name, 'Physical Locations/RNW/Rework')
+        self.assertEqual(wh.return_location_id.complete_name, 'Physical Locations/RNW-Returns/Returns Quarantine')
+        self.assertEqual(wh.return_rework_location_id.complete_name, 'Physical Locations/RNW-Returns/Rework')
         self.assertEqual(wh.return_type_id.display_name, 'Renamed West 3PL: Customer Returns')
         self.assertEqual(wh.return_disposition_type_id.display_name,
                          'Renamed West 3PL: Return Dispositions')

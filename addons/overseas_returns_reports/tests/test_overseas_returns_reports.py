@@ -217,6 +217,10 @@ class TestReturnsReports(ReportsCase):
         self.assertEqual(orders, self.r7 | self.r5)
         result = dashboard.action_export_xlsx()
         self.assertEqual(result['type'], 'ir.actions.act_url')
+        # a new window: an act_url with target self leaves the tab without error dialogs
+        self.assertEqual(result['target'], 'new')
+        self.assertEqual(dashboard.action_open_dashboard()['target'], 'inline',
+                         'no Edit / Create buttons on the dashboard')
         attachment = self.env['ir.attachment'].search(
             [('res_model', '=', dashboard._name), ('res_id', '=', dashboard.id)])
         content = base64.b64decode(attachment.datas)

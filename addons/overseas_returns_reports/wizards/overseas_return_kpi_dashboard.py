@@ -175,7 +175,11 @@ class OverseasReturnKpiDashboard(models.TransientModel):
     # ------------------------------------------------------------------ export
     @api.multi
     def action_export_xlsx(self):
-        """Download the KPI table as an XLSX workbook."""
+        """Download the KPI table as an XLSX workbook.
+
+        In a new window (target ``new``): Odoo 11's web client stops showing error
+        dialogs in a tab that followed an ``act_url`` with target ``self``.
+        """
         self._ensure_company_allowed()
         self.ensure_one()
         attachment = self.env['ir.attachment'].create({
@@ -189,7 +193,7 @@ class OverseasReturnKpiDashboard(models.TransientModel):
         return {
             'type': 'ir.actions.act_url',
             'url': '/web/content/%s?download=true' % attachment.id,
-            'target': 'self',
+            'target': 'new',
         }
 
     def _xlsx_filename(self):
