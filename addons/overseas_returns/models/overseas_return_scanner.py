@@ -113,9 +113,10 @@ class OverseasReturnScanner(models.Model):
         """The warehouse the user scanned in last (of their current company), else
         the company's first one."""
         company = self.env.user.company_id
-        last = self.search([('user_id', '=', self.env.uid),
-                            ('company_id', '=', company.id)],
-                           order='write_date desc, id desc', limit=1)
+        # the scan log, not write dates: its ids tell the order of scans even within
+        # one transaction
+        last = self.env['overseas.return.scan.log'].search(
+            [('user_id', '=', self.env.uid), ('company_id', '=', company.id)], limit=1)
         return last.warehouse_id or self.env['stock.warehouse'].search(
             [('company_id', '=', company.id)], limit=1)
 

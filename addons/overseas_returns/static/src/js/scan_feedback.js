@@ -77,6 +77,9 @@ var ScanFeedback = AbstractField.extend({
 });
 
 var _t = core._t;
+// the warehouses to pick from, read once per opening of the screen (not at each scan's
+// reload, which renders the fields again)
+var warehousesRead = null;
 
 /**
  * The warehouse the scanner books into, shown large at the top, with a list to pick
@@ -89,14 +92,16 @@ var ScannerWarehouse = AbstractField.extend({
 
     willStart: function () {
         var self = this;
-        return $.when(this._super.apply(this, arguments), this._rpc({
+        warehousesRead = warehousesRead || this._rpc({
             model: 'stock.warehouse',
             method: 'search_read',
             fields: ['name'],
             domain: [],
-        }).then(function (warehouses) {
-            self.warehouses = warehouses;
-        }));
+        });
+        return $.when(this._super.apply(this, arguments), warehousesRead.then(
+            function (warehouses) {
+                self.warehouses = warehouses;
+            }));
     },
     isSet: function () {
         return true;
@@ -144,6 +149,7 @@ var ScannerFormController = FormController.extend({
     init: function () {
         this._super.apply(this, arguments);
         this.scanMutex = new concurrency.Mutex();
+        warehousesRead = null;
         core.bus.on('barcode_scanned', this, this._onScannerBarcode);
     },
     destroy: function () {
