@@ -34,11 +34,13 @@ def feedback(driver):
 
 
 def scan_count(driver):
-    try:
-        elements = driver.find_elements(By.CSS_SELECTOR, '.o_overseas_scan_message')
-        return int(elements[0].get_attribute('data-scan-count') or 0) if elements else -1
-    except StaleElementReferenceException:  # the screen is being drawn again
-        return -1
+    for _attempt in range(20):
+        try:
+            elements = driver.find_elements(By.CSS_SELECTOR, '.o_overseas_scan_message')
+            return int(elements[0].get_attribute('data-scan-count') or 0) if elements else -1
+        except StaleElementReferenceException:  # the screen is being drawn again
+            time.sleep(0.2)
+    return -1
 
 
 def message(driver):
