@@ -45,7 +45,7 @@ class OverseasReturnScanner(models.Model):
         name: () for name in (
             'user_id', 'order_id', 'candidate_order_ids', 'line_id',
             'inspection_id', 'allow_extra', 'pending_disposition', 'message',
-            'message_type', 'scan_count')}
+            'message_type', 'scan_count', 'unknown_code')}
 
     user_id = fields.Many2one('res.users', string='User', required=True, readonly=True,
                               default=lambda self: self.env.user, ondelete='cascade')
@@ -89,6 +89,10 @@ class OverseasReturnScanner(models.Model):
         'Scan a parcel: return number, tracking number, marketplace order or LPN.'))
     message_type = fields.Selection(MESSAGE_TYPES, default='info', readonly=True)
     scan_count = fields.Integer(readonly=True)
+    unknown_code = fields.Char(
+        string='Unknown Code to Confirm', readonly=True,
+        help='An unknown code scanned once: scanned again right away, it registers an '
+             'unidentified parcel (a mis-scan does not).')
     log_ids = fields.One2many('overseas.return.scan.log', 'scanner_id', string='Scan Log',
                               readonly=True)
     recent_log_ids = fields.Many2many('overseas.return.scan.log',
@@ -106,14 +110,21 @@ class OverseasReturnScanner(models.Model):
 
     @api.model
     def _default_warehouse(self):
-        return self.env['stock.warehouse'].search(
-            [('company_id', '=', self.env.user.company_id.id)], limit=1)
+        """The warehouse the user scanned in last (of their current company), else
+        the company's first one."""
+        company = self.env.user.company_id
+        # the scan log, not write dates: its ids tell the order of scans even within
+        # one transaction
+        last = self.env['overseas.return.scan.log'].search(
+            [('user_id', '=', self.env.uid), ('company_id', '=', company.id)], limit=1)
+        return last.warehouse_id or self.env['stock.warehouse'].search(
+            [('company_id', '=', company.id)], limit=1)
 
     # ------------------------------------------------------------------ opening
     @api.model
     def action_open_scanner(self, warehouse_id=False):
-        """The current user's scanner screen on a warehouse (the company's first by
-        default), created the first time and reused afterwards."""
+        """The current user's scanner screen on a warehouse (by default the one they
+        scanned in last), created the first time and reused afterwards."""
         warehouse = self.env['stock.warehouse'].browse(warehouse_id)
         return self._scanner_action(warehouse=warehouse)
 
@@ -150,7 +161,7 @@ class OverseasReturnScanner(models.Model):
             result.append((scanner.id, scanner.order_id.name or _('Returns Scanner')))
         return result
 
-    @api.depends('order_id')
+    @api.depends('order_id', 'order_id.line_ids')
     def _compute_line_ids(self):
         for scanner in self:
             scanner.line_ids = scanner.order_id.line_ids
@@ -192,7 +203,7 @@ class OverseasReturnScanner(models.Model):
             outcome = (error.name, 'danger')
         message, message_type = outcome[:2]
         log = self._log_scan(code, message, message_type,
-                             outcome[2] if len(outcome) > 2 else {})
+                             dict(outcome[2]) if len(outcome) > 2 else {})
         return {
             'result': log.result,
             'message_type': message_type,
@@ -205,9 +216,11 @@ class OverseasReturnScanner(models.Model):
         }
 
     def _log_scan(self, code, message, message_type, log_values):
-        """Show the answer on the screen and keep it in the scan log."""
+        """Show the answer on the screen and keep it in the scan log.  Any scan but
+        a first unknown code forgets the unknown code waiting for its confirmation."""
         self.write({'message': message, 'message_type': message_type,
-                    'scan_count': self.scan_count + 1})
+                    'scan_count': self.scan_count + 1,
+                    'unknown_code': log_values.pop('unknown_code', False)})
         values = {
             'scanner_id': self.id,
             'code': code,
@@ -238,13 +251,20 @@ class OverseasReturnScanner(models.Model):
             return self._open_orders(orders, code)
         if self.order_id:
             raise ScanRefused(_('Unknown code %(code)s: neither a product of %(order)s nor '
-                                'a return. Nothing changed.')
+                                'a return. Nothing changed. Scan a product of %(order)s, '
+                                'or ORT-NEXT before a new parcel.')
                               % {'code': code, 'order': self.order_id.name})
         product = self._find_product(code)
         if product:
             raise ScanRefused(_('%s is a product: scan the parcel first (return number, '
                                 'tracking number, marketplace order or LPN).')
                               % product.display_name)
+        if self.unknown_code != code:
+            # a mis-scan must not register a parcel: the same code again confirms it
+            return (_('Unknown code %(code)s: no return matches it. Nothing changed. '
+                      'Scan %(code)s again to register an unidentified parcel, or scan '
+                      'another code of the parcel.') % {'code': code},
+                    'warning', {'unknown_code': code})
         return self._register_unidentified(code)
 
     # ------------------------------------------------------------------ parcels
@@ -261,6 +281,17 @@ class OverseasReturnScanner(models.Model):
         return open_orders or orders
 
     def _open_orders(self, orders, code):
+        here = orders.filtered(lambda order: order.warehouse_id == self.warehouse_id)
+        if not here:
+            elsewhere = orders.mapped('warehouse_id')
+            raise ScanRefused(_(
+                '%(orders)s belongs to warehouse %(warehouses)s, not %(here)s. Nothing '
+                'was booked. Put the parcel aside for %(warehouses)s, or choose that '
+                'warehouse at the top of the screen and scan it again.')
+                % {'orders': ', '.join(orders.mapped('name')),
+                   'warehouses': ', '.join(elsewhere.mapped('name')),
+                   'here': self.warehouse_id.name})
+        orders = here
         if len(orders) > 1:
             self._set_order(self.env['overseas.return.order'], candidates=orders)
             return (_('%(count)s returns match %(code)s: scan the return number of the '
@@ -291,7 +322,8 @@ class OverseasReturnScanner(models.Model):
                     % values, 'warning')
         if order.state == 'draft':
             return (_('%(order)s is not approved yet: it cannot be received until a '
-                      'manager approves it.') % values, 'warning')
+                      'manager approves it. Put the parcel aside and scan the next one.')
+                    % values, 'warning')
         if order.state == 'approved':
             return (_('%(order)s: scan each product, then VALIDATE RECEIPT.') % values,
                     'success')
@@ -299,8 +331,19 @@ class OverseasReturnScanner(models.Model):
             return (_('%(order)s: scan a product to inspect or dispose of it.') % values,
                     'success')
         if order.state == 'done':
-            return (_('%(order)s is already done.') % values, 'info')
-        return (_('%(order)s was rejected: do not receive it.') % values, 'danger')
+            return (_('%(order)s is already done. Scan the next parcel.') % values, 'info')
+        return (_('%(order)s was rejected: do not receive it. Put the parcel aside for a '
+                  'returns manager and scan the next one.') % values, 'danger')
+
+    def _state_hint(self, order):
+        """What to scan next on a return in its state."""
+        if order.is_unidentified and order.state == 'draft':
+            return _('Scan the products it holds, or ORT-NEXT for the next parcel.')
+        if order.state == 'approved':
+            return _('Scan its products, then ORT-VALIDATE.')
+        if order.state in ('received', 'inspected'):
+            return _('Scan a product to inspect or dispose of it.')
+        return _('Scan the next parcel.')
 
     def _register_unidentified(self, code):
         order = self.env['overseas.return.order'].create_unidentified({
@@ -329,8 +372,9 @@ class OverseasReturnScanner(models.Model):
         if order.state in ('received', 'inspected'):
             return self._select_for_inspection(product)
         raise ScanRefused(_('%(order)s is %(state)s: there is nothing to count. '
-                            'Nothing changed.')
-                          % {'order': order.name, 'state': self._label(order, 'state')})
+                            'Nothing changed. %(next)s')
+                          % {'order': order.name, 'state': self._label(order, 'state'),
+                             'next': self._state_hint(order)})
 
     def _label(self, record, field_name, value=None):
         """The label, in the user's language, of a selection value (the record's own
@@ -348,7 +392,8 @@ class OverseasReturnScanner(models.Model):
         else:
             line = self._add_scanned_line(product)
         self._set_line(line)
-        return (_('%(product)s: %(qty)s in the parcel.')
+        return (_('%(product)s: %(qty)s in the parcel. Scan the next product, or '
+                  'ORT-NEXT when the parcel is empty.')
                 % {'product': product.display_name, 'qty': _qty(line.qty_received)},
                 'success', {'qty_delta': 1.0, 'announced_delta': 1.0})
 
@@ -369,13 +414,15 @@ class OverseasReturnScanner(models.Model):
             if lines:
                 raise ScanRefused(_(
                     'All %(qty)s announced units of %(product)s are already counted. '
-                    'Nothing changed; a returns manager can accept one more with the '
-                    'ACCEPT UNEXPECTED UNIT command.')
+                    'Nothing changed. Put the unit aside and scan the next product; a '
+                    'returns manager can accept one more with the ACCEPT UNEXPECTED UNIT '
+                    'command.')
                     % {'qty': _qty(sum(lines.mapped('product_qty'))),
                        'product': product.display_name})
             raise ScanRefused(_(
-                '%(product)s is not on %(order)s. Nothing changed; a returns manager can '
-                'accept it with the ACCEPT UNEXPECTED UNIT command.')
+                '%(product)s is not on %(order)s. Nothing changed. Put the unit aside and '
+                'scan the next product; a returns manager can accept it with the ACCEPT '
+                'UNEXPECTED UNIT command.')
                 % {'product': product.display_name, 'order': self.order_id.name})
         undo = {'qty_delta': 1.0, 'announced_delta': 0.0}
         if line:
@@ -397,7 +444,8 @@ class OverseasReturnScanner(models.Model):
         self._set_line(line)
         counted = sum(lines.mapped('qty_received')) if lines else line.qty_received
         announced = sum(lines.mapped('product_qty')) if lines else line.product_qty
-        return (_('%(product)s: %(counted)s of %(announced)s counted.')
+        return (_('%(product)s: %(counted)s of %(announced)s counted. Scan the next '
+                  'unit, or ORT-VALIDATE when the parcel is empty.')
                 % {'product': product.display_name, 'counted': _qty(counted),
                    'announced': _qty(announced)},
                 'warning' if allowed else 'success', undo)
@@ -418,7 +466,8 @@ class OverseasReturnScanner(models.Model):
         for code, method, _label in self._commands():
             if code == name:
                 return getattr(self, method)(name)
-        raise ScanRefused(_('Unknown command %s. Nothing changed.') % (COMMAND_PREFIX + name))
+        raise ScanRefused(_('Unknown command %s. Nothing changed. Scan a command of the '
+                            'printed command sheet.') % (COMMAND_PREFIX + name))
 
     @api.model
     def _command_sheet(self):
@@ -432,12 +481,20 @@ class OverseasReturnScanner(models.Model):
             raise ScanRefused(_('Scan a parcel first.'))
         if states and order.state not in states:
             raise ScanRefused(_('%(order)s is %(state)s: this command does not apply. '
-                                'Nothing changed.')
-                              % {'order': order.name, 'state': self._label(order, 'state')})
+                                'Nothing changed. %(next)s')
+                              % {'order': order.name, 'state': self._label(order, 'state'),
+                                 'next': self._state_hint(order)})
         return order
 
     def _cmd_validate(self, command):
-        order = self._require_order(['approved'])
+        order = self._require_order()
+        if order.is_unidentified:
+            raise ScanRefused(_(
+                '%(order)s is an unidentified parcel: there is no receipt to validate. '
+                'Its units are counted as you scan them; a returns manager matches it to '
+                'a customer (menu Unidentified Parcels). Scan its other products, '
+                'or ORT-NEXT for the next parcel.') % {'order': order.name})
+        self._require_order(['approved'])
         lines = order.line_ids
         if not any(float_compare(line.qty_received, 0.0,
                                  precision_rounding=line.product_uom_id.rounding) > 0
@@ -461,33 +518,36 @@ class OverseasReturnScanner(models.Model):
         line = count.line_id
         if not count or float_compare(line.qty_received, count.qty_delta,
                                       precision_rounding=line.product_uom_id.rounding) < 0:
-            raise ScanRefused(_('There is no count to undo.'))
+            raise ScanRefused(_('There is no count to undo. Scan a product to count it.'))
         if float_compare(line.product_qty - count.announced_delta, 0.0,
                          precision_rounding=line.product_uom_id.rounding) <= 0:
             product = line.product_id
             line.unlink()
             self._set_line(self.env['overseas.return.line'])
-            return (_('Count undone: the line of %s is removed.') % product.display_name,
+            return (_('Count undone: the line of %s is removed. Scan the right product.')
+                    % product.display_name,
                     'success', {'undo_of_id': count.id, 'line_id': False})
         line.write({'product_qty': line.product_qty - count.announced_delta,
                     'qty_received': line.qty_received - count.qty_delta})
         self._set_line(line)
-        return (_('Count undone: %(product)s, %(qty)s counted.')
+        return (_('Count undone: %(product)s, %(qty)s counted. Scan the right product.')
                 % {'product': line.product_id.display_name,
                    'qty': _qty(line.qty_received)}, 'success',
                 {'undo_of_id': count.id, 'line_id': line.id})
 
     def _cmd_extra(self, command):
         if not self.env.user.has_group('overseas_returns.group_returns_manager'):
-            raise ScanRefused(_('Only a returns manager can accept an unexpected unit.'))
+            raise ScanRefused(_('Only a returns manager can accept an unexpected unit: '
+                                'ask one to scan ORT-EXTRA.'))
         self._require_order(['approved'])
         self.write({'allow_extra': True})
-        return (_('The next product scan may add an unexpected product or unit.'),
+        return (_('The next product scan may add an unexpected product or unit: scan '
+                  'it now.'),
                 'warning')
 
     def _cmd_next(self, command):
         self._set_order(self.env['overseas.return.order'])
-        return (_('Ready for the next parcel.'), 'info')
+        return (_('Ready for the next parcel: scan its label.'), 'info')
 
 
 def _qty(value):

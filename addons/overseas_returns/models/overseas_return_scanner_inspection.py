@@ -2,7 +2,7 @@ from odoo import _, api, models
 
 from .overseas_return_grade import DISPOSITIONS
 from .overseas_return_reason import FAULT_PARTIES
-from .overseas_return_scanner import ScanRefused
+from .overseas_return_scanner import ScanRefused, _qty
 
 
 def _command_code(key):
@@ -75,8 +75,10 @@ class OverseasReturnScanner(models.Model):
                        'grade': line.grade_id.display_name,
                        'disposition': self._disposition_label(line.disposition)},
                     'success')
-        raise ScanRefused(_('%s is already disposed of. Nothing changed.')
-                          % product.display_name)
+        raise ScanRefused(_('%(product)s is already disposed of. Nothing changed. '
+                            '%(next)s')
+                          % {'product': product.display_name,
+                             'next': self._state_hint(self.order_id)})
 
     def _disposition_label(self, disposition):
         if not disposition:
@@ -174,12 +176,39 @@ class OverseasReturnScanner(models.Model):
                 'success')
 
     def _cmd_dispose(self, command):
+        """Dispose of the current line only, and say which line and what is left
+        on the others of the return."""
         line = self.line_id
         if not line or line.state != 'inspected':
             raise ScanRefused(_('Scan an inspected product first.'))
         line.action_dispose()
         self._set_line(self.env['overseas.return.line'])
-        return (_('%(product)s disposed of: %(disposition)s.')
-                % {'product': line.product_id.display_name,
-                   'disposition': self._disposition_label(line.disposition)}, 'success',
+        order = line.order_id
+        lines = order.line_ids
+        values = {
+            'product': line.product_id.display_name,
+            'qty': _qty(line.qty_received),
+            'index': list(lines).index(line) + 1,
+            'count': len(lines),
+            'disposition': self._disposition_label(line.disposition),
+            'order': order.name,
+        }
+        done = _('%(product)s (line %(index)s of %(count)s, %(qty)s units) disposed of: '
+                 '%(disposition)s.') % values
+        left = (lines - line).filtered(lambda l: l.state != 'disposed')
+        if not left:
+            return (_('%(done)s Every line of %(order)s is disposed of. Scan the next '
+                      'parcel.') % {'done': done, 'order': order.name}, 'success',
+                    {'line_id': line.id})
+        todo = {
+            'draft': _('not arrived'),
+            'received': _('to inspect'),
+            'inspected': _('to dispose of'),
+        }
+        remaining = '; '.join('%s: %s' % (other.product_id.display_name,
+                                           todo.get(other.state, other.state))
+                              for other in left)
+        return (_('%(done)s Still open on %(order)s: %(remaining)s. Scan the next '
+                  'product.') % {'done': done, 'order': order.name,
+                                 'remaining': remaining}, 'success',
                 {'line_id': line.id})

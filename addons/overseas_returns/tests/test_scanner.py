@@ -163,17 +163,24 @@ class TestScannerReceive(ReturnsCase):
 
     def test_unidentified_parcel_path(self):
         scanner = self._scanner()
+        scanner.scan('JD0001112223334445')  # a first unknown scan asks for a second one
         result = scanner.scan('JD0001112223334445')
         self.assertEqual(result['message_type'], 'warning')
+        self.assertIn('unidentified', result['message'])
         parcel = scanner.order_id
         self.assertTrue(parcel.is_unidentified)
         self.assertEqual(parcel.state, 'draft')
         self.assertEqual(parcel.tracking_ref, 'JD0001112223334445')
         self.assertEqual(parcel.warehouse_id, self.warehouse)
         scanner.scan('EB-01')
-        scanner.scan('EB-01')
+        result = scanner.scan('EB-01')
+        self.assertIn('2 in the parcel', result['message'])
+        earbuds = parcel.line_ids.filtered(lambda l: l.product_id == self.earbuds)
+        self.assertEqual(scanner.line_ids, earbuds, 'the screen lists what the message says')
+        self.assertEqual(earbuds.qty_received, 2.0)
         scanner.scan('MUG-01')
         self.assertEqual(len(parcel.line_ids), 2)
+        self.assertEqual(scanner.line_ids, parcel.line_ids)
         earbuds = parcel.line_ids.filtered(lambda l: l.product_id == self.earbuds)
         self.assertEqual((earbuds.product_qty, earbuds.qty_received), (2.0, 2.0))
         scanner.scan('ORT-UNDO')  # the mug was a mistake
@@ -181,6 +188,10 @@ class TestScannerReceive(ReturnsCase):
         result = scanner.scan('ORT-VALIDATE')
         self.assertEqual(result['message_type'], 'danger')
         self.assertEqual(parcel.state, 'draft')
+        # it says what to do instead of validating
+        self.assertIn('unidentified parcel', result['message'])
+        self.assertIn('Unidentified Parcels', result['message'])
+        self.assertIn('ORT-NEXT', result['message'])
         # the same parcel scanned again opens it instead of registering it twice
         again = self._scanner()
         again.scan('JD0001112223334445')
@@ -458,6 +469,12 @@ class TestScannerInspect(ReturnsCase):
         result = scanner.scan('ORT-DISPOSE')
         self.assertEqual(result['message_type'], 'success', result['message'])
         self.assertEqual(earbuds.state, 'disposed')
+        # which line it disposed of, and what is left on the others
+        self.assertIn('Wireless Earbuds (line 1 of 2, 1 units) disposed of', result['message'])
+        self.assertIn('Still open on %s: ' % self.order.name, result['message'])
+        self.assertIn('Ceramic Mug: to inspect', result['message'])
+        mug = self.order.line_ids - earbuds
+        self.assertEqual(mug.state, 'received', 'the other line is left alone')
         # grade B is used stock: the graded location, apart from new stock
         self.assertEqual(self.qty_at(self.earbuds,
                                      self.warehouse.return_graded_location_id), 1.0)
@@ -480,3 +497,126 @@ class TestScannerInspect(ReturnsCase):
         self.assertEqual(set(self.order.line_ids.mapped('state')), {'received'})
         self.scanner.scan('ORT-NEXT')
         self.assertFalse(self.scanner.order_id)
+
+
+class TestScannerTraps(ReturnsCase):
+    """The traps a worker with a keyboard-wedge scanner hit (issue 14): a parcel of
+    another warehouse, a mis-scan, a write from the form, a message without next step."""
+
+    @classmethod
+    def setUpClass(cls):
+        super(TestScannerTraps, cls).setUpClass()
+        cls.frankfurt = cls.env['stock.warehouse'].create({
+            'name': 'Frankfurt 3PL', 'code': 'TFRA', 'company_id': cls.company.id})
+        cls.german = cls._create_order(warehouse_id=cls.frankfurt.id,
+                                       tracking_ref='DHL-FRA-0001')
+        cls.german.action_approve()
+        cls.order = cls._create_order(
+            [(cls.earbuds, 1.0, cls.reason_defect), (cls.mug, 1.0, cls.reason_changed_mind)],
+            tracking_ref='UPS-US-0001')
+        cls.order.action_approve()
+        cls.Order = cls.env['overseas.return.order']
+
+    def _scanner(self, warehouse=None, user=None):
+        return self.env['overseas.return.scanner'].sudo(user or self.user).create(
+            {'warehouse_id': (warehouse or self.warehouse).id})
+
+    def test_a_parcel_of_another_warehouse_is_refused_and_nothing_changes(self):
+        scanner = self._scanner()
+        quarantine = self.german.warehouse_id.return_location_id
+        for code in ('DHL-FRA-0001', self.german.name):
+            result = scanner.scan(code)
+            self.assertEqual((result['message_type'], result['result']),
+                             ('danger', 'refused'), code)
+            self.assertIn('Frankfurt 3PL', result['message'])
+            self.assertIn('Test US 3PL', result['message'])
+            self.assertFalse(scanner.order_id, 'the return is not opened')
+        self.assertEqual(scanner.scan('EB-01')['message_type'], 'danger')
+        self.assertEqual(self.german.state, 'approved')
+        self.assertEqual(self.german.line_ids.qty_received, 0.0)
+        self.assertEqual(self.qty_at(self.earbuds, quarantine), 0.0)
+        self.assertEqual(self.env['overseas.return.scan.log'].search_count(
+            [('scanner_id', '=', scanner.id), ('result', '=', 'refused')]), 3)
+        # at the right bench the same parcel opens
+        frankfurt = self._scanner(self.frankfurt)
+        self.assertEqual(frankfurt.scan('DHL-FRA-0001')['message_type'], 'success')
+        self.assertEqual(frankfurt.order_id, self.german)
+
+    def test_matches_of_other_warehouses_are_left_out(self):
+        other = self._create_order(warehouse_id=self.frankfurt.id, origin_ref='MKT-SHARED')
+        mine = self._create_order(origin_ref='MKT-SHARED')
+        (other | mine).action_approve()
+        scanner = self._scanner()
+        result = scanner.scan('MKT-SHARED')
+        self.assertEqual(result['message_type'], 'success')
+        self.assertEqual(scanner.order_id, mine)
+
+    def test_the_scanner_opens_on_the_user_s_last_warehouse(self):
+        Scanner = self.env['overseas.return.scanner'].sudo(self.user)
+        first = Scanner.action_open_scanner(self.warehouse.id)['res_id']
+        frankfurt = Scanner.action_open_scanner(self.frankfurt.id)['res_id']
+        Scanner.browse(frankfurt).scan('DHL-FRA-0001')
+        self.assertEqual(Scanner.action_open_scanner()['res_id'], frankfurt,
+                         'the menu opens the warehouse scanned in last')
+        Scanner.browse(first).scan('UPS-US-0001')
+        self.assertEqual(Scanner.action_open_scanner()['res_id'], first)
+        # picking a warehouse on the screen replaces the screen
+        action = Scanner.with_context(overseas_return_scanner_replace=True) \
+            .action_open_scanner(self.frankfurt.id)
+        self.assertEqual((action['res_id'], action['target']), (frankfurt, 'main'))
+
+    def test_an_unknown_code_registers_a_parcel_only_when_scanned_again(self):
+        scanner = self._scanner()
+        orders_before = self.Order.search_count([])
+        result = scanner.scan('MISSCAN-123')
+        self.assertEqual((result['message_type'], result['result']), ('warning', 'warning'))
+        self.assertIn('Scan MISSCAN-123 again', result['message'])
+        self.assertEqual(self.Order.search_count([]), orders_before)
+        self.assertFalse(scanner.order_id)
+        # another code in between: the first one is forgotten
+        self.assertEqual(scanner.scan('MISSCAN-456')['message_type'], 'warning')
+        self.assertEqual(scanner.scan('MISSCAN-123')['message_type'], 'warning')
+        self.assertEqual(self.Order.search_count([]), orders_before)
+        scanner.scan('UPS-US-0001')
+        scanner.scan('ORT-NEXT')
+        self.assertEqual(scanner.scan('MISSCAN-123')['message_type'], 'warning')
+        self.assertEqual(self.Order.search_count([]), orders_before)
+        # the same code twice in a row: an unidentified parcel
+        result = scanner.scan('MISSCAN-123')
+        self.assertEqual(self.Order.search_count([]), orders_before + 1)
+        self.assertTrue(scanner.order_id.is_unidentified)
+        self.assertEqual(scanner.order_id.tracking_ref, 'MISSCAN-123')
+        self.assertIn(scanner.order_id.name, result['message'])
+        self.assertFalse(scanner.unknown_code)
+
+    def test_the_pending_unknown_code_is_the_scans_to_write(self):
+        scanner = self._scanner()
+        with self.assertRaises(AccessError):
+            scanner.write({'unknown_code': 'FORGED-1'})
+        self.assertEqual(scanner.scan('FORGED-1')['message_type'], 'warning')
+        self.assertEqual(self.Order.search_count([('tracking_ref', '=', 'FORGED-1')]), 0)
+
+    def test_a_scan_after_a_write_from_the_screen_is_processed(self):
+        """The form used to save what it held; a scan afterwards raised a traceback."""
+        scanner = self._scanner()
+        scanner.scan('UPS-US-0001')
+        scanner.write({'warehouse_id': self.warehouse.id})
+        scanner.invalidate_cache()
+        result = scanner.scan('EB-01')
+        self.assertEqual(result['message_type'], 'success', result['message'])
+        self.assertEqual(self.order.line_ids.filtered(
+            lambda l: l.product_id == self.earbuds).qty_received, 1.0)
+
+    def test_every_message_names_the_next_step(self):
+        scanner = self._scanner()
+        codes = ['ORT-VALIDATE', 'EB-01', 'NOPE-1', 'DHL-FRA-0001', 'UPS-US-0001', 'NOPE-2',
+                 'ORT-UNDO', 'ORT-UNDO', 'EB-01', 'EB-01', 'MUG-01', 'ORT-EXTRA',
+                 'ORT-BOGUS', 'ORT-GRADE-A', 'ORT-VALIDATE', 'ORT-VALIDATE', 'EB-01',
+                 'ORT-GRADE-A', 'ORT-PASS-ALL', 'ORT-CONFIRM', 'ORT-DISPOSE', 'EB-01',
+                 'MUG-01', 'ORT-GRADE-A', 'ORT-PASS-ALL', 'ORT-CONFIRM', 'ORT-DISPOSE',
+                 'ORT-NEXT', 'NOPE-3', 'NOPE-3', 'EB-01', 'ORT-VALIDATE']
+        for code in codes:
+            message = scanner.scan(code)['message']
+            self.assertTrue(any(word in message for word in ('Scan', 'scan', 'Put')),
+                            '%s: %s' % (code, message))
+        self.assertEqual(self.order.state, 'done')

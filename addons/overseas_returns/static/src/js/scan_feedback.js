@@ -9,6 +9,11 @@ odoo.define('overseas_returns.scan_feedback', function (require) {
  * The screen is the form of a saved overseas.return.scanner: its controller takes
  * the scans of the barcodes framework (core.bus 'barcode_scanned'), sends each one,
  * in order, to the record's scan() and reloads the record.
+ *
+ * The screen has no save state: no Save/Discard/Create/Edit buttons, never a
+ * "discard changes?" question, always read-only (the server writes everything), and
+ * a scan is taken wherever the keyboard focus is while the screen is shown (a menu
+ * link or a button keeping the focus must not swallow it).
  */
 var AbstractField = require('web.AbstractField');
 var BarcodeEvents = require('barcodes.BarcodeEvents');
@@ -71,15 +76,116 @@ var ScanFeedback = AbstractField.extend({
     },
 });
 
+var _t = core._t;
+// the warehouses to pick from, read once per opening of the screen (not at each scan's
+// reload, which renders the fields again)
+var warehousesRead = null;
+
+/**
+ * The warehouse the scanner books into, shown large at the top, with a list to pick
+ * another one: picking opens the user's scanner of that warehouse.
+ */
+var ScannerWarehouse = AbstractField.extend({
+    tagName: 'div',
+    className: 'o_overseas_scanner_warehouse',
+    supportedFieldTypes: ['many2one'],
+
+    willStart: function () {
+        var self = this;
+        warehousesRead = warehousesRead || this._rpc({
+            model: 'stock.warehouse',
+            method: 'search_read',
+            fields: ['name'],
+            domain: [],
+        });
+        return $.when(this._super.apply(this, arguments), warehousesRead.then(
+            function (warehouses) {
+                self.warehouses = warehouses;
+            }));
+    },
+    isSet: function () {
+        return true;
+    },
+    _render: function () {
+        var self = this;
+        var current = this.value && this.value.res_id;
+        this.$el.empty().append($('<span>', {
+            'class': 'o_overseas_scanner_warehouse_label',
+            text: _t('Warehouse'),
+        }));
+        if ((this.warehouses || []).length < 2) {
+            this.$el.append($('<strong>', {
+                'class': 'o_overseas_scanner_warehouse_name',
+                text: this.value ? this.value.data.display_name : '',
+            }));
+            return;
+        }
+        var $select = $('<select>', {
+            'class': 'form-control o_overseas_scanner_warehouse_select',
+            'title': _t('Choose the warehouse you scan in'),
+        });
+        _.each(this.warehouses, function (warehouse) {
+            $select.append($('<option>', {
+                value: warehouse.id,
+                text: warehouse.name,
+                selected: warehouse.id === current,
+            }));
+        });
+        $select.on('change', function () {
+            self._rpc({
+                model: 'overseas.return.scanner',
+                method: 'action_open_scanner',
+                args: [parseInt($select.val(), 10)],
+                context: {overseas_return_scanner_replace: true},
+            }).then(function (action) {
+                self.do_action(action);
+            });
+        });
+        this.$el.append($select);
+    },
+});
+
 var ScannerFormController = FormController.extend({
     init: function () {
         this._super.apply(this, arguments);
         this.scanMutex = new concurrency.Mutex();
+        warehousesRead = null;
         core.bus.on('barcode_scanned', this, this._onScannerBarcode);
     },
     destroy: function () {
         core.bus.off('barcode_scanned', this, this._onScannerBarcode);
         this._super.apply(this, arguments);
+    },
+    /**
+     * The menu link (or button) that opened the screen must not keep the keyboard
+     * focus: the Enter ending a scan would click it again.
+     */
+    on_attach_callback: function () {
+        this._super.apply(this, arguments);
+        this._takeFocus();
+    },
+    _takeFocus: function () {
+        var active = document.activeElement;
+        if (active && active !== document.body && !$.contains(this.el, active)) {
+            active.blur();
+        }
+        this.$el.attr('tabindex', -1);
+        if (!$.contains(this.el, document.activeElement)) {
+            this.el.focus();
+        }
+    },
+    // no save state: nothing to save, discard, create or edit, nothing to ask
+    renderButtons: function () {},
+    renderPager: function () {},
+    renderSidebar: function () {},
+    canBeRemoved: function () {
+        return $.when();
+    },
+    canBeDiscarded: function () {
+        return $.when(false);
+    },
+    _setMode: function (mode, recordID) {
+        return this._super('readonly', recordID);
     },
 
     /**
@@ -95,8 +201,8 @@ var ScannerFormController = FormController.extend({
         var reserved = _.any(BarcodeEvents.ReservedBarcodePrefixes, function (prefix) {
             return barcode.indexOf(prefix) === 0;
         });
-        if (reserved || !$.contains(target, this.el)) {
-            return;  // Odoo's own commands, or a screen not shown
+        if (reserved || !this.$el.is(':visible') || $(target).closest('.modal').length) {
+            return;  // Odoo's own commands, a screen not shown, or typing in a dialog
         }
         this.scanMutex.exec(function () {
             var resID = self.model.get(self.handle, {raw: true}).res_id;
@@ -110,6 +216,8 @@ var ScannerFormController = FormController.extend({
             }).then(function (result) {
                 playTone(result.message_type);
                 return self.reload();
+            }).then(function () {
+                self._takeFocus();
             });
         });
     },
@@ -122,11 +230,13 @@ var ScannerFormView = FormView.extend({
 });
 
 fieldRegistry.add('overseas_scan_feedback', ScanFeedback);
+fieldRegistry.add('overseas_scanner_warehouse', ScannerWarehouse);
 viewRegistry.add('overseas_return_scanner_form', ScannerFormView);
 
 return {
     ScanFeedback: ScanFeedback,
     ScannerFormController: ScannerFormController,
+    ScannerWarehouse: ScannerWarehouse,
     playTone: playTone,
 };
 });
