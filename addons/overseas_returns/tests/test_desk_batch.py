@@ -79,7 +79,9 @@ class TestDeskBatchValuation(test_valuation.TestValuation):
             self.assertEqual(move.origin_returned_move_id, delivery.move_lines)
             self.assertAlmostEqual(move.value, 10.0, msg='back at the cost it left with')
         self.assertAlmostEqual(self.balance(self.acc_valuation), valuation_after_sale + 30.0)
-        self._inspect(orders.mapped('line_ids'), 'B')
+        # grade A: the restocked unit goes back to new stock at full value (used
+        # grades go to graded stock, written down: test_units covers that)
+        self._inspect(orders.mapped('line_ids'), 'A')
         for order, disposition in zip(orders, ('restock', 'scrap', 'donate')):
             order.line_ids.disposition = disposition
         before = self.balance(self.acc_valuation)
