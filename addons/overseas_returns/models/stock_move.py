@@ -41,6 +41,17 @@ class StockMove(models.Model):
                     move.return_line_id.qty_received += move.product_qty
         return moves
 
+    @api.model
+    def _valued_quantity(self, product, company):
+        """The quantity the stock value of ``product`` stands for: every internal
+        location of the company. ``qty_available`` counts only locations inside
+        warehouses, and the returns locations sit outside them (not sellable), yet
+        their units are valued and belong in the average."""
+        groups = self.env['stock.quant'].sudo().read_group(
+            [('product_id', '=', product.id), ('location_id.usage', '=', 'internal'),
+             ('location_id.company_id', '=', company.id)], ['quantity'], [])
+        return groups and groups[0]['quantity'] or 0.0
+
     def product_price_update_before_done(self, forced_qty=None):
         """Average cost: Odoo 11 re-averages on receipts from suppliers and production
         only. A customer return of ours comes back at the cost the unit left with (not
@@ -56,7 +67,8 @@ class StockMove(models.Model):
             product = move.product_id.with_context(force_company=move.company_id.id)
             rounding = product.uom_id.rounding
             key = (move.company_id.id, product.id)
-            on_hand, average = counted.get(key, (product.qty_available, product.standard_price))
+            on_hand, average = counted.get(
+                key, (self._valued_quantity(product, move.company_id), product.standard_price))
             qty = forced_qty or move.product_uom._compute_quantity(
                 move.quantity_done, product.uom_id)
             if float_is_zero(on_hand + qty, precision_rounding=rounding) or \

@@ -220,7 +220,8 @@ class TestDeskScreens(ReturnsCase):
 
     def test_expiry_check_applies_to_lot_products_only(self):
         expiry_item = self.env.ref('overseas_returns.inspection_item_expiry')
-        self.mug.tracking = 'lot'
+        # product_expiry is installed: a product with expiry times has the check
+        self.mug.write({'tracking': 'lot', 'life_time': 365})
         self.assertTrue(expiry_item._applies_to_product(self.mug))
         self.assertFalse(expiry_item._applies_to_product(self.earbuds))
         order = self._create_received([(self.earbuds, 1.0, self.reason_defect)])

@@ -31,7 +31,7 @@ class TestWarehouseNames(SavepointCase):
         self.assertEqual(self._names(warehouse, 'zh_CN')[2], '客户退货')
         # the stored full name is the English creator's
         self.assertEqual(warehouse.return_location_id.complete_name,
-                         'Physical Locations/NEN/Returns Quarantine')
+                         'Physical Locations/NEN-Returns/Returns Quarantine')
 
     def test_chinese_creator(self):
         """A Chinese user creating a warehouse no longer stores Chinese names for the
