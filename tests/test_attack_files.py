@@ -163,10 +163,23 @@ def test_service_sku_is_refused(attack_kit, manifest, user_rpc, clear_fault):
 
 
 def test_65000_rows_answered_within_the_row_cap(attack_kit, manifest, user_rpc,
-                                                clear_fault):
+                                                clear_fault, admin_rpc):
     """65,000 rows are under the 100,000-row cap: read and checked in full; one bad row
-    at the end stops the whole file (all or nothing), so nothing is created."""
+    at the end stops the whole file (all or nothing), so nothing is created.
+
+    Checked inline here (the background-job threshold raised for this test; the jobs
+    path is tested in test_import_jobs.py): the answer is the refusal itself."""
     kit = attack_kit
+    admin_rpc.call('ir.config_parameter', 'set_param',
+                   'overseas_returns.import_async_rows', '100000')
+    try:
+        _check_65000_rows(kit, manifest, user_rpc, clear_fault)
+    finally:
+        admin_rpc.call('ir.config_parameter', 'set_param',
+                       'overseas_returns.import_async_rows', '500')
+
+
+def _check_65000_rows(kit, manifest, user_rpc, clear_fault):
     stem = kit.unique('BIG')
     rows = [HEADER] + [_row('%s-%05d' % (stem, i), manifest['sku'])
                        for i in range(64999)]

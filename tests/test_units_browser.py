@@ -35,7 +35,12 @@ def test_serial_return_typed_in_the_form(odoo_server, browser, admin_rpc):
     wait(driver).until(EC.presence_of_element_located((By.CSS_SELECTOR, '.o_form_readonly')))
     assert serial in driver.find_element(By.CSS_SELECTOR, '.o_field_one2many').text
     press(driver, 'Approve', 'Approved')
-    press(driver, 'Receive', 'Received')
+    # Receive asks for the count in a dialog (announced quantities proposed)
+    click(driver, "//div[contains(@class, 'o_statusbar_buttons')]"
+                  "//button[normalize-space(.)='Receive']", By.XPATH)
+    click(driver, "//div[contains(@class, 'modal-footer')]"
+                  "//button[normalize-space(.)='Receive']", By.XPATH)
+    wait(driver).until(lambda d: 'Received' in status(d))
     screenshot(driver, 'return-serial.png')
     line = admin_rpc.call('overseas.return.line', 'search_read',
                           [('order_id', '=', order_id)], fields=['lot_ids', 'state'])[0]
