@@ -6,7 +6,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 
 from conftest import screenshot
-from test_browser import click, login, press, settle, visible, wait
+from test_browser import click, login, press, settle, status, visible, wait
 
 
 def test_serial_return_typed_in_the_form(odoo_server, browser, admin_rpc):

@@ -36,7 +36,7 @@ class ShipmentCase(ReturnsCase):
         line_amp = self._disposed_home(self.amp)
         line_pedal = self._disposed_home(self.pedal)
         self.assertEqual(self.qty_at(self.amp, self.origin), 1.0)
-        shipment = self.Shipment.browse(self.Shipment.create_from_waiting())
+        shipment = self.Shipment.browse(self.Shipment.create_from_waiting([self.warehouse.id]))
         self.assertEqual(len(shipment), 1)
         self.assertEqual(shipment.line_ids.mapped('return_line_id'),
                          line_amp | line_pedal)
@@ -54,7 +54,7 @@ class ShipmentCase(ReturnsCase):
         self.assertIn('8518.40', html)
         self.assertIn('Guitar Amplifier', html)
         with self.assertRaises(UserError):  # nothing else waits
-            self.Shipment.create_from_waiting()
+            self.Shipment.create_from_waiting([self.warehouse.id])
 
         shipment.action_book()
         self.assertEqual(shipment.state, 'booked')
@@ -74,7 +74,7 @@ class ShipmentCase(ReturnsCase):
 
     def test_warning_when_not_worth_it(self):
         line = self._disposed_home(self.strap, 'B', disposition='return_to_origin')
-        shipment = self.Shipment.browse(self.Shipment.create_from_waiting())
+        shipment = self.Shipment.browse(self.Shipment.create_from_waiting([self.warehouse.id]))
         self.assertFalse(shipment.is_worth_it)
         with self.assertRaises(UserError):
             shipment.action_book()
@@ -90,7 +90,7 @@ class ShipmentCase(ReturnsCase):
 
     def test_units_only_once_and_only_waiting_ones(self):
         line = self._disposed_home(self.pedal)
-        shipment = self.Shipment.browse(self.Shipment.create_from_waiting())
+        shipment = self.Shipment.browse(self.Shipment.create_from_waiting([self.warehouse.id]))
         with self.assertRaises(ValidationError):
             self.Shipment.create({'warehouse_id': self.warehouse.id, 'line_ids': [
                 (0, 0, {'return_line_id': line.id, 'qty': 1.0})]})

@@ -15,7 +15,7 @@ class TestEconomicsReports(ReturnsCase):
         line.write({'disposition': 'return_to_origin'})
         line.action_dispose()
         Shipment = self.env['overseas.return.shipment']
-        shipment = Shipment.browse(Shipment.create_from_waiting())
+        shipment = Shipment.browse(Shipment.create_from_waiting([self.warehouse.id]))
         shipment.action_book()
         order.action_confirm_abuse()
 
