@@ -1,4 +1,8 @@
+from contextlib import nullcontext
+
 from odoo import api, fields, models
+
+from .mail_message import returns_mail
 
 
 class AccountInvoice(models.Model):
@@ -18,12 +22,14 @@ class AccountInvoice(models.Model):
                 continue  # super refuses these with its own message
             # a server rule: accountants without returns rights validate too
             refund.overseas_return_id.sudo()._check_refund_invoice_limits(refund.sudo())
-        result = super(AccountInvoice, self).action_invoice_open()
-        refunds._reconcile_with_refunded_invoice()
-        refunds.mapped('overseas_return_id')._update_state_from_refunds()
-        for refund in refunds:
-            refund.overseas_return_id._send_status_mail(
-                'refunded', key='refunded-%s' % refund.id, refunds=refund)
+        # a clerk without an e-mail address validates a return's credit note too
+        with returns_mail() if refunds else nullcontext():
+            result = super(AccountInvoice, self).action_invoice_open()
+            refunds._reconcile_with_refunded_invoice()
+            refunds.mapped('overseas_return_id')._update_state_from_refunds()
+            for refund in refunds:
+                refund.overseas_return_id._send_status_mail(
+                    'refunded', key='refunded-%s' % refund.id, refunds=refund)
         return result
 
     def _reconcile_with_refunded_invoice(self):

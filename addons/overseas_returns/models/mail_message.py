@@ -1,10 +1,26 @@
 import logging
-
+import threading
+from contextlib import contextmanager
 from email.utils import formataddr
 
 from odoo import api, models
 
+from .overseas_return_guard import in_action
+
 _logger = logging.getLogger(__name__)
+_local = threading.local()
+
+
+@contextmanager
+def returns_mail():
+    """Messages written inside this block fall back to the company's address for a
+    user without one (a flag of the server's own thread: no RPC argument raises it)."""
+    depth = getattr(_local, 'depth', 0)
+    _local.depth = depth + 1
+    try:
+        yield
+    finally:
+        _local.depth = depth
 
 
 class MailMessage(models.Model):
@@ -13,16 +29,26 @@ class MailMessage(models.Model):
     Every chatter note, tracking message or status e-mail of a receipt, a transfer or
     a credit note is a mail.message whose sender defaults to the user's own address;
     Odoo refuses it ("Unable to send email, please configure the sender's email
-    address") for a user without one, and with it the whole operation. Such a user
-    writes with the company's address instead (else the catch-all domain's).
+    address") for a user without one, and with it the whole operation. For the
+    returns' own messages and within their operations (their actions, the validation
+    of a return's credit note and the status e-mail jobs: ``returns_mail()`` below)
+    such a user writes with the company's address instead (else the catch-all
+    domain's); the rest of Odoo keeps its own rule.
     """
 
     _inherit = 'mail.message'
 
     @api.model
+    def create(self, values):
+        if (values.get('model') or '').startswith('overseas.return'):
+            with returns_mail():
+                return super(MailMessage, self).create(values)
+        return super(MailMessage, self).create(values)
+
+    @api.model
     def _get_default_from(self):
         user = self.env.user
-        if user.email:
+        if user.email or not (in_action() or getattr(_local, 'depth', 0)):
             return super(MailMessage, self)._get_default_from()
         company = user.company_id.sudo()
         address = company.email or company.partner_id.email

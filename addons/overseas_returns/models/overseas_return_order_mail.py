@@ -5,6 +5,10 @@ from odoo.addons.base.ir.ir_mail_server import MailDeliveryException
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import html_escape
 
+from odoo.addons.queue_job.job import job
+
+from .mail_message import returns_mail
+
 FEEDBACK_RATINGS = [
     ('1', 'Very poor'),
     ('2', 'Poor'),
@@ -18,6 +22,9 @@ FEEDBACK_RATING_VALUES = {'1': 1, '2': 3, '3': 5, '4': 7, '5': 10}
 
 
 _logger = logging.getLogger(__name__)
+
+# status e-mails are rendered by jobs of this channel (odoo.conf [queue_job] channels)
+MAIL_CHANNEL = 'root.overseas_mail'
 
 
 def feedback_level(value):
@@ -49,7 +56,7 @@ class OverseasReturnNotifyMixin(models.AbstractModel):
     customer and the customer's feedback once a return is done.
 
     Each kind of e-mail goes out once per return (``mail_sent_kinds`` remembers it),
-    through Odoo's mail queue, posted in the chatter; each company can switch every
+    rendered by a job, then through Odoo's mail queue, posted in the chatter; each company can switch every
     kind off.
     """
 
@@ -96,7 +103,11 @@ class OverseasReturnNotifyMixin(models.AbstractModel):
     def _send_status_mail(self, kind, key=None, refunds=None):
         """Queue the ``kind`` e-mail for each return that has not had it yet.
 
-        ``key`` tells apart e-mails of the same kind (one per credit note).
+        ``key`` tells apart e-mails of the same kind (one per credit note). The e-mail
+        is rendered and posted by a job (``_post_status_mail``): the approved one
+        carries the return slip PDF, and neither rendering nor a failing template may
+        slow down or block the receipt, approval or credit note that sent it. The key
+        is remembered at once, so a second call (or a retried request) queues nothing.
         """
         template_xmlid, switch = MAIL_KINDS[kind]
         template = self.env.ref(template_xmlid, raise_if_not_found=False)
@@ -113,30 +124,50 @@ class OverseasReturnNotifyMixin(models.AbstractModel):
                 # a customer's own request (approval rules): Odoo never e-mails the
                 # author's own address, so the return's responsible signs the e-mail
                 author = order.user_id.partner_id or order.company_id.partner_id
-            sudo_order = order.sudo().with_context(
-                mail_notify_force_send=False,
-                overseas_mail_refund_ids=refunds and refunds.ids)
-            try:
-                # a failing template (rendering, sender, attachment) never blocks the
-                # receipt or credit note that sent it (no savepoint: the report
-                # rendering of the slip releases it)
-                # sudo: accountants, warehouse staff and customers trigger e-mails
-                # they may not render themselves; the message still names them as
-                # its author
-                sudo_order.message_post_with_template(
-                    template.id, composition_mode='comment',
-                    author_id=author.id,
+            # sudo: accountants, warehouse staff and customers trigger e-mails they may
+            # not render themselves; the message still names them as its author
+            sudo_order = order.sudo()
+            sudo_order.write({'mail_sent_kinds': ','.join(sorted(sent | {key}))})
+            sudo_order.with_delay(
+                channel=MAIL_CHANNEL,
+                identity_key='overseas_return_mail:%s:%s' % (order.id, key),
+                description=_('Return %(name)s: "%(kind)s" e-mail to the customer') % {
+                    'name': order.name, 'kind': kind},
+            )._post_status_mail(kind, key, refunds and refunds.ids or [], author.id)
+
+    @job(default_channel=MAIL_CHANNEL)
+    def _post_status_mail(self, kind, key, refund_ids, author_id):
+        """Render and post one status e-mail (run as a job, see _send_status_mail).
+
+        A failing template (rendering, sender, attachment) is told in the chatter and
+        the key forgotten, so that the e-mail may be sent again once it is fixed.
+        """
+        order = self.sudo().exists()
+        if not order:
+            return _('The return no longer exists.')
+        order.ensure_one()
+        template = self.env.ref(MAIL_KINDS[kind][0], raise_if_not_found=False)
+        order = order.with_context(mail_notify_force_send=False,
+                                   overseas_mail_refund_ids=refund_ids)
+        try:
+            if not template:
+                raise UserError(_('The e-mail template is missing.'))
+            with returns_mail():
+                order.message_post_with_template(
+                    template.id, composition_mode='comment', author_id=author_id,
                     subtype_id=self.env.ref('mail.mt_comment').id)
-            except (UserError, ValidationError, AccessError, MailDeliveryException,
-                    AttributeError, KeyError, TypeError, ValueError) as error:
-                _logger.warning('Return %s: the %s e-mail failed: %s',
-                                order.name, kind, error)
-                sudo_order.message_post(
+        except (UserError, ValidationError, AccessError, MailDeliveryException,
+                AttributeError, KeyError, TypeError, ValueError) as error:
+            _logger.warning('Return %s: the %s e-mail failed: %s', order.name, kind, error)
+            with returns_mail():
+                order.message_post(
                     body=_('The "%(kind)s" e-mail to the customer could not be sent: '
                            '%(error)s') % {'kind': kind, 'error': html_escape(error)},
-                    subtype='mail.mt_note', author_id=author.id)
-                continue
-            sudo_order.write({'mail_sent_kinds': ','.join(sorted(sent | {key}))})
+                    subtype='mail.mt_note', author_id=author_id)
+            order.write({'mail_sent_kinds': ','.join(
+                sorted(order._mail_kinds_sent() - {key})) or False})
+            return _('Not sent: %s') % error
+        return _('Sent')
 
     # ------------------------------------------------------------------ mail helpers
     # Public because the mail templates' sandbox refuses names starting with an

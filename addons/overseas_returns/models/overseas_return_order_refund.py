@@ -2,6 +2,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import float_compare, float_is_zero, formatLang
 
+from .mail_message import returns_mail
 from .overseas_return_guard import ensure_one_record
 
 
@@ -483,11 +484,16 @@ class OverseasReturnRefundMixin(models.AbstractModel):
             raise UserError(_('Set an income account on %s (or its product category) '
                               'before refunding.') % ', '.join(no_account))
         self._check_refund_limits(proposal, self._refund_totals(proposal)[1])
-        refund = self.env['account.invoice'].create(self._prepare_refund_vals(proposal))
-        refund.compute_taxes()
-        self.message_post_with_view(
-            'mail.message_origin_link', values={'self': refund, 'origin': self},
-            subtype_id=self.env.ref('mail.mt_note').id)
+        # account.invoice's create computes the taxes of our lines itself (no tax line
+        # is given); no field tracking of the draft's computed writes, its chatter
+        # starts with where it comes from
+        refund = self.env['account.invoice'].with_context(mail_notrack=True).create(
+            self._prepare_refund_vals(proposal))
+        refund = refund.with_context(mail_notrack=False)
+        with returns_mail():  # a clerk without an e-mail address refunds too
+            refund.message_post_with_view(
+                'mail.message_origin_link', values={'self': refund, 'origin': self},
+                subtype_id=self.env.ref('mail.mt_note').id)
         return refund
 
     def _prepare_refund_vals(self, proposal):
@@ -509,7 +515,7 @@ class OverseasReturnRefundMixin(models.AbstractModel):
             'overseas_return_id': self.id,
             'invoice_line_ids': [(0, 0, self._prepare_refund_line_vals(vals))
                                  for vals in proposal],
-            # taxes are computed again from our lines (compute_taxes after create)
+            # taxes are computed again from our lines (by account.invoice's create)
             'tax_line_ids': [],
         })
         return values

@@ -1,4 +1,29 @@
+import odoo
 from odoo.tests.common import SavepointCase, at_install, post_install
+
+from odoo.addons.queue_job.job import Job
+
+
+def run_jobs(env, channel=None):
+    """Run the pending queue_job jobs (of ``channel``) one after the other, as the job
+    runner runs them (tests have no runner); returns their queue.job records."""
+    domain = [('state', '=', 'pending')]
+    if channel:
+        domain.append(('channel', '=', channel))
+    jobs = env['queue.job'].sudo().search(domain, order='id')
+    for job_record in jobs:
+        job = Job.load(env(user=odoo.SUPERUSER_ID), job_record.uuid)
+        job.set_started()
+        job.perform()
+        job.set_done()
+        job.store()
+    env['queue.job'].invalidate_cache()
+    return jobs
+
+
+def run_mail_jobs(env):
+    """Render and post the status e-mails queued so far."""
+    return run_jobs(env, 'root.overseas_mail')
 
 
 def set_done(moves, qty=None):

@@ -2,7 +2,7 @@
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools.safe_eval import safe_eval
 
-from .common import ReturnsCase
+from .common import ReturnsCase, run_mail_jobs
 from .test_refund import RefundCase
 
 
@@ -45,6 +45,18 @@ class TestMailNeverBlocks(RefundCase):
             lambda message: message.author_id == self.mailless.partner_id)
         self.assertTrue(messages)
 
+    def test_fallback_address_only_within_returns(self):
+        """Elsewhere in Odoo a user without an address keeps Odoo's own rule."""
+        partner = self.env['res.partner'].create({'name': 'Somebody Else'})
+        with self.assertRaises(UserError):
+            partner.sudo(self.mailless).message_post(body='Hello', subtype='mail.mt_note')
+        # a note on a return, outside any action, goes out from the company's address
+        order = self._create_order()
+        order.sudo(self.mailless).message_post(body='Parcel looks wet', subtype='mail.mt_note')
+        note = order.message_ids.filtered(lambda m: 'Parcel looks wet' in (m.body or ''))
+        self.assertEqual(note.author_id, self.mailless.partner_id)
+        self.assertTrue(note.email_from)
+
     def test_failing_template_is_posted_not_raised(self):
         template = self.env.ref('overseas_returns.overseas_return_mail_template_received')
         template.body_html = '<p>${object.no_such_field.oops}</p>'
@@ -52,6 +64,7 @@ class TestMailNeverBlocks(RefundCase):
         order.action_approve()
         order.action_receive()
         self.assertEqual(order.state, 'received', 'the receipt is booked anyway')
+        run_mail_jobs(self.env)
         self.assertNotIn('received', order.mail_sent_kinds or '')
         self.assertTrue(order.message_ids.filtered(
             lambda message: 'could not be sent' in (message.body or '')))

@@ -2,7 +2,7 @@ import re
 
 from odoo.tests.common import HttpCase, post_install, at_install
 
-from .common import ReturnsCase
+from .common import ReturnsCase, run_mail_jobs
 
 
 class TestStatusMail(ReturnsCase):
@@ -22,7 +22,9 @@ class TestStatusMail(ReturnsCase):
                                   cls.env.ref('base.group_user').id])]})
 
     def _mails(self, order, word):
-        """Queued e-mails to the customer about ``order`` whose subject has ``word``."""
+        """Queued e-mails to the customer about ``order`` whose subject has ``word``
+        (once the jobs rendering them have run)."""
+        run_mail_jobs(self.env)
         mails = self.env['mail.mail'].search([
             ('recipient_ids', 'in', self.customer.ids),
             ('model', '=', order._name), ('res_id', '=', order.id)])
@@ -58,6 +60,38 @@ class TestStatusMail(ReturnsCase):
         order.action_draft()
         order.action_approve()
         self.assertEqual(len(self._mails(order, 'approved')), 1)
+
+    def test_mail_rendered_by_a_job_not_in_the_step(self):
+        """Approve answers without rendering the slip: one job per return and kind."""
+        order = self._create_order()
+        order.sudo(self.manager).action_approve()
+        Mail = self.env['mail.mail']
+        domain = [('model', '=', order._name), ('res_id', '=', order.id)]
+        self.assertFalse(Mail.search(domain), 'nothing rendered inside the approval')
+        jobs = self.env['queue.job'].sudo().search([('channel', '=', 'root.overseas_mail')])
+        self.assertEqual(len(jobs), 1)
+        self.assertIn('approved', order.mail_sent_kinds)
+        # asked again (a retried request, a second click): still one job
+        order._send_status_mail('approved')
+        self.assertEqual(self.env['queue.job'].sudo().search_count(
+            [('channel', '=', 'root.overseas_mail')]), 1)
+        self.assertEqual(len(run_mail_jobs(self.env)), 1)
+        self.assertEqual(len(Mail.search(domain)), 1)
+        self.assertEqual(jobs.state, 'done')
+
+    def test_failed_job_forgets_the_mail_for_a_later_send(self):
+        template = self.env.ref('overseas_returns.overseas_return_mail_template_received')
+        body = template.body_html
+        template.body_html = '<p>${object.no_such_field.oops}</p>'
+        order = self._create_received()
+        run_mail_jobs(self.env)
+        self.assertFalse(self._mails(order, 'received'))
+        self.assertNotIn('received', order.mail_sent_kinds or '')
+        self.assertTrue(order.message_ids.filtered(
+            lambda message: 'could not be sent' in (message.body or '')))
+        template.body_html = body
+        order._send_status_mail('received')
+        self.assertEqual(len(self._mails(order, 'received')), 1)
 
     def test_switch_off_sends_nothing(self):
         self.company.write({'overseas_mail_approved': False,

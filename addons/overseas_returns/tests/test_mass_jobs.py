@@ -1,7 +1,8 @@
 import odoo
 from odoo.exceptions import UserError
-from odoo.addons.queue_job.job import Job
 
+from ..models.overseas_return_mass_jobs import MASS_CHANNEL
+from .common import run_jobs
 from .test_refund import RefundCase
 
 
@@ -17,15 +18,7 @@ class TestMassJobs(RefundCase):
             'overseas_returns.mass_job_records', '1')
 
     def _run_jobs(self):
-        jobs = self.env['queue.job'].sudo().search([('state', '=', 'pending')], order='id')
-        for job_record in jobs:
-            job = Job.load(self.env(user=odoo.SUPERUSER_ID), job_record.uuid)
-            job.set_started()
-            job.perform()
-            job.set_done()
-            job.store()
-        self.env['overseas.return.order'].invalidate_cache()
-        return jobs
+        return run_jobs(self.env, MASS_CHANNEL)
 
     def test_mass_disposition_in_jobs(self):
         orders = [self._create_received([(self.earbuds, 1.0, self.reason_changed_mind)])
@@ -49,7 +42,7 @@ class TestMassJobs(RefundCase):
         with self.assertRaises(UserError):
             (inspected.line_ids | received.line_ids).sudo(self.user) \
                 .action_dispose_in_jobs()
-        self.assertFalse(self.env['queue.job'].sudo().search([]))
+        self.assertFalse(self.env['queue.job'].sudo().search([('channel', '=', MASS_CHANNEL)]))
         self.assertEqual(inspected.line_ids.state, 'inspected')
 
     def test_mass_refund_in_jobs(self):
@@ -69,4 +62,4 @@ class TestMassJobs(RefundCase):
         order = self._returned(invoice, [(self.earbuds, 1.0, self.reason_defect)])
         with self.assertRaises(odoo.exceptions.AccessError):
             order.sudo(self.user).action_refund_in_jobs()
-        self.assertFalse(self.env['queue.job'].sudo().search([]))
+        self.assertFalse(self.env['queue.job'].sudo().search([('channel', '=', MASS_CHANNEL)]))

@@ -5,7 +5,7 @@ from odoo import SUPERUSER_ID, api
 from odoo.exceptions import AccessError, ValidationError
 from odoo.tests.common import HttpCase, at_install, post_install
 
-from .common import set_done
+from .common import run_mail_jobs, set_done
 
 
 # a PNG's signature and some bytes: what the photo check looks at
@@ -145,6 +145,9 @@ class TestReturnsPortal(HttpCase):
         self.assertEqual(order.state, 'draft', 'nothing changed')
         order.line_ids.write({'reason_id': self.reason.id})
         order.action_approve()
+        # the customer's next visit (in Odoo's test mode a session's requests may
+        # read what the earlier ones cached)
+        self.authenticate('ort_portal_a', 'ort_portal_a')
         detail = self.url_open('/my/returns/%d' % order.id)
         self.assertIn(slip_url, detail.text)
         slip = self.url_open(slip_url)
@@ -309,6 +312,10 @@ class TestReturnsPortal(HttpCase):
         self.assertEqual(note.author_id, partner)
         request_note = messages.filtered(lambda m: 'requested by the customer' in m.body)
         self.assertEqual(request_note.author_id, partner)
+        self.assertFalse(self.env['mail.mail'].search([
+            ('model', '=', order._name), ('res_id', '=', order.id)]),
+            'the e-mail is rendered by a job, not in the customer\'s request')
+        run_mail_jobs(self.env)
         mail = self.env['mail.mail'].search([('model', '=', order._name),
                                              ('res_id', '=', order.id)])
         self.assertEqual(len(mail), 1, 'the approved e-mail is queued')
