@@ -150,3 +150,66 @@ class ReturnsCase(SavepointCase):
 
     def qty_at(self, product, location):
         return self.env['stock.quant']._get_available_quantity(product, location)
+
+
+class ValuationCase(ReturnsCase):
+    """ReturnsCase with real-time stock valuation: accounts, a stock journal and
+    helpers to make valued products and buy them into stock."""
+
+    @classmethod
+    def setUpClass(cls):
+        super(ValuationCase, cls).setUpClass()
+        Account = cls.env['account.account']
+        assets = cls.env.ref('account.data_account_type_current_assets')
+        expenses = cls.env.ref('account.data_account_type_expenses')
+
+        def account(code, name, kind):
+            return Account.create({'code': code, 'name': name, 'user_type_id': kind.id,
+                                   'reconcile': kind == assets})
+        cls.acc_valuation = account('ORT1401', 'Stock Valuation', assets)
+        cls.acc_input = account('ORT1402', 'Stock Input', assets)
+        cls.acc_output = account('ORT1403', 'Stock Output', assets)
+        cls.acc_scrap = account('ORT6401', 'Scrap Loss', expenses)
+        cls.acc_donation = account('ORT6402', 'Donations', expenses)
+        cls.acc_writedown = account('ORT6403', 'Returns Write-down', expenses)
+        cls.stock_journal = cls.env['account.journal'].create({
+            'name': 'Stock Valuation', 'code': 'ORTSV', 'type': 'general'})
+        cls.supplier_location = cls.env.ref('stock.stock_location_suppliers')
+        cls.env.ref('stock.stock_location_scrapped').valuation_in_account_id = cls.acc_scrap
+        cls.warehouse.return_donation_location_id.valuation_in_account_id = cls.acc_donation
+
+    @classmethod
+    def _valued_product(cls, cost_method, name, list_price=50.0, **category_values):
+        """A stockable product of a new real-time valued category."""
+        values = {
+            'name': 'Real-time %s %s' % (cost_method, name),
+            'property_cost_method': cost_method,
+            'property_valuation': 'real_time',
+            'property_stock_valuation_account_id': cls.acc_valuation.id,
+            'property_stock_account_input_categ_id': cls.acc_input.id,
+            'property_stock_account_output_categ_id': cls.acc_output.id,
+            'property_stock_journal': cls.stock_journal.id,
+        }
+        values.update(category_values)
+        category = cls.env['product.category'].create(values)
+        return cls.env['product.product'].create({
+            'name': name, 'type': 'product', 'categ_id': category.id,
+            'list_price': list_price, 'invoice_policy': 'delivery'})
+
+    @classmethod
+    def _buy(cls, product, qty, price):
+        """Receive ``qty`` of ``product`` from a supplier at ``price`` into stock."""
+        move = cls.env['stock.move'].create({
+            'name': 'purchase', 'product_id': product.id, 'product_uom': product.uom_id.id,
+            'product_uom_qty': qty, 'price_unit': price,
+            'location_id': cls.supplier_location.id,
+            'location_dest_id': cls.stock_location.id})
+        move._action_confirm()
+        move._action_assign()
+        move.move_line_ids.qty_done = qty
+        move._action_done()
+        return move
+
+    def balance(self, account):
+        lines = self.env['account.move.line'].search([('account_id', '=', account.id)])
+        return sum(lines.mapped('debit')) - sum(lines.mapped('credit'))

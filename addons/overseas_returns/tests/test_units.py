@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 from odoo import fields
 from odoo.exceptions import AccessError, UserError, ValidationError
 
-from .common import ReturnsCase, set_done
+from .common import ReturnsCase, ValuationCase, set_done
 
 
 def days_from_now(days):
@@ -244,50 +244,16 @@ class TestUnits(ReturnsCase):
             line.disposition = 'donate'
 
 
-class TestGradedStock(ReturnsCase):
+class TestGradedStock(ValuationCase):
     """A grade-B restock under real-time FIFO valuation."""
 
     @classmethod
     def setUpClass(cls):
         super(TestGradedStock, cls).setUpClass()
-        Account = cls.env['account.account']
-        assets = cls.env.ref('account.data_account_type_current_assets')
-        expenses = cls.env.ref('account.data_account_type_expenses')
-
-        def account(code, name, kind):
-            return Account.create({'code': code, 'name': name, 'user_type_id': kind.id,
-                                   'reconcile': kind == assets})
-        cls.acc_valuation = account('ORTU1401', 'Stock Valuation', assets)
-        cls.acc_input = account('ORTU1402', 'Stock Input', assets)
-        cls.acc_output = account('ORTU1403', 'Stock Output', assets)
-        cls.acc_writedown = account('ORTU6403', 'Returns Write-down', expenses)
-        journal = cls.env['account.journal'].create({
-            'name': 'Stock Valuation Units', 'code': 'ORTSU', 'type': 'general'})
-        category = cls.env['product.category'].create({
-            'name': 'Real-time FIFO graded', 'property_cost_method': 'fifo',
-            'property_valuation': 'real_time',
-            'property_stock_valuation_account_id': cls.acc_valuation.id,
-            'property_stock_account_input_categ_id': cls.acc_input.id,
-            'property_stock_account_output_categ_id': cls.acc_output.id,
-            'property_stock_journal': journal.id,
-            'return_writedown_account_id': cls.acc_writedown.id})
-        cls.speaker = cls.env['product.product'].create({
-            'name': 'Speaker', 'type': 'product', 'categ_id': category.id,
-            'list_price': 80.0, 'invoice_policy': 'delivery'})
-        move = cls.env['stock.move'].create({
-            'name': 'purchase', 'product_id': cls.speaker.id,
-            'product_uom': cls.speaker.uom_id.id, 'product_uom_qty': 2.0,
-            'price_unit': 30.0,
-            'location_id': cls.env.ref('stock.stock_location_suppliers').id,
-            'location_dest_id': cls.stock_location.id})
-        move._action_confirm()
-        move._action_assign()
-        move.move_line_ids.qty_done = 2.0
-        move._action_done()
-
-    def balance(self, account):
-        lines = self.env['account.move.line'].search([('account_id', '=', account.id)])
-        return sum(lines.mapped('debit')) - sum(lines.mapped('credit'))
+        cls.speaker = cls._valued_product(
+            'fifo', 'Speaker', list_price=80.0,
+            return_writedown_account_id=cls.acc_writedown.id)
+        cls._buy(cls.speaker, 2.0, 30.0)
 
     def test_grade_b_restock_lands_in_graded_stock_written_down(self):
         sale = self.env['sale.order'].create({

@@ -2,56 +2,13 @@
 valuation with FIFO and average cost: returned units come back at the cost they left
 with, restocked and sent-home units stay in stock value, scrapped and donated units
 leave it to the scrap location's and the donation location's accounts."""
-from .common import ReturnsCase, set_done
+from .common import ValuationCase, set_done
 
 
-class TestValuation(ReturnsCase):
-
-    @classmethod
-    def setUpClass(cls):
-        super(TestValuation, cls).setUpClass()
-        Account = cls.env['account.account']
-        assets = cls.env.ref('account.data_account_type_current_assets')
-        expenses = cls.env.ref('account.data_account_type_expenses')
-
-        def account(code, name, kind):
-            return Account.create({'code': code, 'name': name, 'user_type_id': kind.id,
-                                   'reconcile': kind == assets})
-        cls.acc_valuation = account('ORT1401', 'Stock Valuation', assets)
-        cls.acc_input = account('ORT1402', 'Stock Input', assets)
-        cls.acc_output = account('ORT1403', 'Stock Output', assets)
-        cls.acc_scrap = account('ORT6401', 'Scrap Loss', expenses)
-        cls.acc_donation = account('ORT6402', 'Donations', expenses)
-        cls.stock_journal = cls.env['account.journal'].create({
-            'name': 'Stock Valuation', 'code': 'ORTSV', 'type': 'general'})
-        cls.supplier_location = cls.env.ref('stock.stock_location_suppliers')
-        cls.env.ref('stock.stock_location_scrapped').valuation_in_account_id = cls.acc_scrap
-        cls.warehouse.return_donation_location_id.valuation_in_account_id = cls.acc_donation
+class TestValuation(ValuationCase):
 
     def _product(self, cost_method):
-        category = self.env['product.category'].create({
-            'name': 'Real-time %s' % cost_method,
-            'property_cost_method': cost_method,
-            'property_valuation': 'real_time',
-            'property_stock_valuation_account_id': self.acc_valuation.id,
-            'property_stock_account_input_categ_id': self.acc_input.id,
-            'property_stock_account_output_categ_id': self.acc_output.id,
-            'property_stock_journal': self.stock_journal.id,
-        })
-        return self.env['product.product'].create({
-            'name': 'Valued %s' % cost_method, 'type': 'product', 'categ_id': category.id,
-            'list_price': 50.0, 'invoice_policy': 'delivery'})
-
-    def _buy(self, product, qty, price):
-        move = self.env['stock.move'].create({
-            'name': 'purchase', 'product_id': product.id, 'product_uom': product.uom_id.id,
-            'product_uom_qty': qty, 'price_unit': price,
-            'location_id': self.supplier_location.id, 'location_dest_id': self.stock_location.id})
-        move._action_confirm()
-        move._action_assign()
-        move.move_line_ids.qty_done = qty
-        move._action_done()
-        return move
+        return self._valued_product(cost_method, 'Valued %s' % cost_method)
 
     def _sell(self, product, qty):
         sale = self.env['sale.order'].create({
@@ -73,10 +30,6 @@ class TestValuation(ReturnsCase):
         self._inspect(order.line_ids, 'A')
         order.line_ids.disposition = disposition
         return order
-
-    def balance(self, account):
-        lines = self.env['account.move.line'].search([('account_id', '=', account.id)])
-        return sum(lines.mapped('debit')) - sum(lines.mapped('credit'))
 
     def _check_returns_and_dispositions(self, product, cost_left, cost_out, after_sale=None):
         """Four units sold at cost_left each come back one by one; each disposition.
