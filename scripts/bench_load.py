@@ -50,7 +50,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 PASSWORD = 'bench-load'
 UNITS_PER_LINE = 3
 # think times (seconds, uniform between the two) per kind of user
-THINK = {'scanner': (1.0, 2.0), 'creator': (2.0, 4.0), 'portal': (2.0, 5.0),
+THINK = {'scanner': (2.0, 4.0), 'creator': (2.0, 4.0), 'portal': (2.0, 5.0),
          'report': (3.0, 6.0)}
 # what the scanner screen reads back after a scan (its form and two of its lists)
 SCANNER_FIELDS = ['message', 'message_type', 'order_id', 'order_state', 'partner_id',
@@ -63,6 +63,10 @@ LOG_FIELDS = ['date', 'code', 'message', 'result']
 
 def setup(env, plan, orders_per_scanner):
     """Everything the users need, committed; returns logins and ids."""
+    started = time.perf_counter()
+
+    def log(step):
+        print('setup: %s (%.0f s)' % (step, time.perf_counter() - started), flush=True)
     tag = '%d' % (int(time.time()) % 100000)
     wh = env['stock.warehouse'].search([('company_id', '=', env.user.company_id.id)],
                                        limit=1)
@@ -73,6 +77,7 @@ def setup(env, plan, orders_per_scanner):
                                      'default_code': 'LOAD-%s-%02d' % (tag, i)})
     for product in products:
         env['stock.quant']._update_available_quantity(product, wh.lot_stock_id, 1000)
+    log('products')
     reason = env.ref('overseas_returns.reason_changed_mind')
     group_user = env.ref('base.group_user')
     returns_user = env.ref('overseas_returns.group_returns_user')
@@ -91,8 +96,7 @@ def setup(env, plan, orders_per_scanner):
     partners = env['res.partner']
     for i in range(20):
         partners |= partners.create({
-            'name': 'Load customer %s-%d' % (tag, i), 'customer': True,
-            'email': 'load-buyer-%s-%d@example.com' % (tag, i)})
+            'name': 'Load customer %s-%d' % (tag, i), 'customer': True})
 
     def new_order(partner, first, n_lines, qty):
         return Order.create({
@@ -101,18 +105,23 @@ def setup(env, plan, orders_per_scanner):
                                  'product_qty': qty, 'reason_id': reason.id})
                          for j in range(n_lines)]})
 
-    clerks = []
+    clerks, all_orders = [], Order
     for i in range(plan.count('scanner')):
         clerk = user('clerk', i, [group_user, returns_user])
         orders = Order
         for j in range(orders_per_scanner):
             orders |= new_order(partners[(i + j) % len(partners)], i * 7 + j, 2,
                                 UNITS_PER_LINE)
-        orders.action_approve()
-        clerks.append({'login': clerk.login, 'parcels': [
+        all_orders |= orders
+        clerks.append({'login': clerk.login, 'orders': orders})
+    log('%d returns to scan' % len(all_orders))
+    all_orders.action_approve()  # one batch (its e-mails: the partners have no address)
+    log('approved')
+    for clerk in clerks:
+        clerk['parcels'] = [
             (order.name, [code for line in order.line_ids
                           for code in [line.product_id.default_code] * int(line.product_qty)])
-            for order in orders]})
+            for order in clerk.pop('orders')]
     customers = []
     for i in range(plan.count('portal')):
         customer = user('customer', i, [env.ref('base.group_portal')])
@@ -124,6 +133,7 @@ def setup(env, plan, orders_per_scanner):
     managers = [user('manager', i, [group_user, returns_manager]).login
                 for i in range(plan.count('report'))]
     env.cr.commit()
+    log('users and portal returns')
     return {
         'warehouse': wh.id, 'reason': reason.id, 'partners': partners.ids,
         'products': products.ids, 'clerks': clerks, 'customers': customers,
@@ -138,10 +148,12 @@ class Stats(object):
         self.errors = {}  # kind: count
         self.samples = []
         self.scan_results = {}
+        self.measuring = False  # times are kept after the warm-up; errors always
 
     def add(self, seconds, kind, error=None):
         with self.lock:
-            self.times.setdefault(kind, []).append(seconds)
+            if self.measuring:
+                self.times.setdefault(kind, []).append(seconds)
             if error is not None:
                 self.errors[kind] = self.errors.get(kind, 0) + 1
                 if len(self.samples) < 8:
@@ -150,7 +162,8 @@ class Stats(object):
 
     def scan_result(self, result):
         with self.lock:
-            self.scan_results[result] = self.scan_results.get(result, 0) + 1
+            if self.measuring:
+                self.scan_results[result] = self.scan_results.get(result, 0) + 1
 
     def all_times(self):
         return [t for times in self.times.values() for t in times]
@@ -256,22 +269,27 @@ class User(threading.Thread):
             self.think()
 
     def run_portal(self):
+        """Visits: log in, the list, one return, log out; come back later."""
         customer = self.data['customers'][self.number]
-        session = self.login('portal-login', portal_login, self.url, self.db,
-                             customer['login'], PASSWORD, '/my/returns')
 
-        def get(path):
+        def get(session, path):
             answer = session.get(self.url + path, timeout=120)
             answer.raise_for_status()
             if '/web/login' in answer.url:
                 raise RuntimeError('%s: sent back to the login page' % path)
-        while session is not None and not self.stop.is_set():
-            self.timed('portal', get, '/my/returns')
+        while not self.stop.is_set():
+            session, ok = self.timed('portal-login', portal_login, self.url, self.db,
+                                     customer['login'], PASSWORD, '/my/returns')
             self.think()
-            if self.stop.is_set():
-                break
-            self.timed('portal', get, '/my/returns/%d' % self.random.choice(
-                customer['orders']))
+            if ok and not self.stop.is_set():
+                self.timed('portal', get, session, '/my/returns/%d' % self.random.choice(
+                    customer['orders']))
+                self.think()
+                if not self.stop.is_set():
+                    self.timed('portal', get, session, '/my/returns')
+                    self.think()
+                    self.timed('portal', session.get, self.url + '/web/session/logout',
+                               timeout=120)
             self.think()
 
     def run_report(self):
@@ -301,7 +319,9 @@ def main():
     parser.add_argument('--workers', type=int, default=4)
     parser.add_argument('--think', type=float, default=1.0,
                         help='factor on every think time (0: none)')
-    parser.add_argument('--orders-per-scanner', type=int, default=12,
+    parser.add_argument('--warmup', type=float, default=15,
+                        help='seconds of load before the measure (errors count)')
+    parser.add_argument('--orders-per-scanner', type=int, default=8,
                         help='approved returns (2 lines of %d units) each scanner '
                              'works through' % UNITS_PER_LINE)
     args = parser.parse_args()
@@ -326,13 +346,17 @@ def main():
                         args.think)
             user.number = seen[kind] = seen.get(kind, -1) + 1
             users.append(user)
-        print('load: %d users (%s) for %d s on %d workers, think x%.1f' % (
-            len(users), ', '.join('%d %s' % (plan.count(k), k)
-                                  for k in ('scanner', 'creator', 'portal', 'report')),
-            args.seconds, args.workers, args.think), flush=True)
+        print('load: %d users (%s) for %d s (after %d s of warm-up) on %d workers, '
+              'think x%.1f' % (
+                  len(users), ', '.join('%d %s' % (plan.count(k), k)
+                                        for k in ('scanner', 'creator', 'portal', 'report')),
+                  args.seconds, args.warmup, args.workers, args.think), flush=True)
         for user in users:
             user.start()
+        stop.wait(args.warmup)  # the workers' first requests of each kind: not measured
+        stats.measuring = True
         stop.wait(args.seconds)
+        stats.measuring = False
         stop.set()
         for user in users:
             user.join(300)
