@@ -3,31 +3,37 @@
 
 Usage (a scratch database with both add-ons installed; it is written to):
   .venv/bin/python scripts/bench_load.py -c odoo.conf -d ort_bench [--users 50]
-      [--seconds 120] [--workers 4] [--think 1.0]
+      [--seconds 120] [--warmup 15] [--workers 4] [--think 1.0]
 
 Sets up (in-process, committed, not measured): products with stock, approved returns
 for each scanner, a returns clerk per scanner, an integration user, returns managers,
 portal customers with returns of their own. Then starts the database's server in the
 multi-process profile of a production node (--workers HTTP workers, the longpolling
 process, a cron worker and queue_job's runner; scripts/bench_server.py) and runs --users
-threads for --seconds, each a user in a loop with a think time between actions:
+threads, each a user in a loop with a think time between actions. The users arrive one
+by one over the first 80 % of --warmup (not measured: logging in, each worker's first
+request of a kind), then --seconds are measured:
   scanner  (40 %)  a clerk at a handheld, logged in to the web client: per parcel, scan
                    the return's number, then each of its units (``scan`` through
                    /web/dataset/call_kw, as the screen's ``_rpc`` does), each scan
                    followed by the screen's reload (the scanner, its lines, its last
-                   scans); 1-2 s between scans (a brisk clerk: pick, aim, beep).
+                   scans); 2-4 s between scans (a unit taken out of the parcel and
+                   looked at: about 1,000 scans an hour).
   creator  (20 %)  a marketplace integration over XML-RPC: creates a return (one or
-                   two lines) for one of its customers, reads it back; 2-4 s between.
-  portal   (20 %)  a customer logging in through the /web/login form (a session, CSRF
-                   token), then /my/returns and one of their returns' pages; 2-5 s
+                   two lines) for one of its customers, reads it back; 8-16 s between
+                   (the 10 of them feed ~2,400 returns an hour, about what 20 clerks
+                   receive).
+  portal   (20 %)  a customer's visit: logs in through the /web/login form (a session,
+                   CSRF token), one of their returns, /my/returns, logs out; 5-15 s
                    between pages (reading).
   report   (20 %)  a returns manager in the web client: the analysis pivot (read_group
                    by reason, then by product category) and the KPI values
-                   (``compute_kpis`` over the last 90 days); 3-6 s between.
+                   (``compute_kpis`` over the last 90 days); 10-20 s between (reading
+                   the figures).
 --think scales every think time (0: none). A request is one HTTP call; an error is any
-failed call (RPC fault, HTTP error, time-out, a refused login). A refused scan (red
-screen) is an answer, not an error; the scan results are counted. The server's
-serialization retries (logged by odoo.service.model) are counted too.
+failed call (RPC fault, HTTP error, time-out, a refused login), warm-up included. A
+refused scan (red screen) is an answer, not an error; the scan results are counted. The
+server's error lines and serialization retries (odoo.service.model) are counted too.
 Last lines:
   bench-load-kinds: <kind> n N p95 X ms, ...
   bench-load-scan: scans N, p50 X ms, p95 Y ms
@@ -50,8 +56,8 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 PASSWORD = 'bench-load'
 UNITS_PER_LINE = 3
 # think times (seconds, uniform between the two) per kind of user
-THINK = {'scanner': (2.0, 4.0), 'creator': (2.0, 4.0), 'portal': (2.0, 5.0),
-         'report': (3.0, 6.0)}
+THINK = {'scanner': (2.0, 4.0), 'creator': (8.0, 16.0), 'portal': (5.0, 15.0),
+         'report': (10.0, 20.0)}
 # what the scanner screen reads back after a scan (its form and two of its lists)
 SCANNER_FIELDS = ['message', 'message_type', 'order_id', 'order_state', 'partner_id',
                   'line_id', 'line_ids', 'inspection_id', 'allow_extra',
@@ -134,10 +140,46 @@ def setup(env, plan, orders_per_scanner):
                 for i in range(plan.count('report'))]
     env.cr.commit()
     log('users and portal returns')
+    print('setup: tag %s' % tag, flush=True)
     return {
         'warehouse': wh.id, 'reason': reason.id, 'partners': partners.ids,
         'products': products.ids, 'clerks': clerks, 'customers': customers,
         'integration': integration.login, 'managers': managers,
+    }
+
+
+def load_setup(env, tag, plan):
+    """What setup(tag) made, read back (--tag: a copy of a database set up before with
+    --setup-only, so that runs need not wait for the setup again)."""
+    Users = env['res.users']
+
+    def logins(kind):
+        return Users.search([('login', '=like', 'load-%s-%s-%%' % (kind, tag))],
+                            order='id').mapped('login')
+    clerks, customers = logins('clerk'), logins('customer')
+    if len(clerks) < plan.count('scanner') or len(customers) < plan.count('portal') \
+            or len(logins('manager')) < plan.count('report'):
+        sys.exit('the setup of tag %s has fewer users than this plan' % tag)
+    partners = env['res.partner'].search([('name', '=like', 'Load customer %s-%%' % tag),
+                                          ('user_ids', '=', False)], order='id')
+    Order = env['overseas.return.order']
+    orders = Order.search([('partner_id', 'in', partners.ids),
+                           ('state', '=', 'approved')], order='id')
+    per_clerk = len(orders) // len(clerks)
+    parcels = [(order.name, [code for line in order.line_ids
+                             for code in [line.product_id.default_code] * int(
+                                 line.product_qty)]) for order in orders]
+    return {
+        'warehouse': orders[:1].warehouse_id.id,
+        'reason': env.ref('overseas_returns.reason_changed_mind').id,
+        'partners': partners.ids,
+        'products': env['product.product'].search(
+            [('default_code', '=like', 'LOAD-%s-%%' % tag)], order='id').ids,
+        'clerks': [{'login': login, 'parcels': parcels[i * per_clerk:(i + 1) * per_clerk]}
+                   for i, login in enumerate(clerks)],
+        'customers': [{'login': login, 'orders': Order.search([
+            ('partner_id.user_ids.login', '=', login)]).ids} for login in customers],
+        'integration': logins('integration')[0], 'managers': logins('manager'),
     }
 
 
@@ -183,6 +225,7 @@ class User(threading.Thread):
         self.stats, self.stop, self.index, self.think_scale = stats, stop, index, think
         self.random = random.Random(index)
         self.number = 0  # this user's rank among the users of its kind
+        self.arrival = 0.0  # seconds within which the user starts
 
     def timed(self, kind, func, *args, **kwargs):
         start = time.perf_counter()
@@ -199,8 +242,8 @@ class User(threading.Thread):
         self.stop.wait(self.think_scale * self.random.uniform(low, high))
 
     def run(self):
-        # users do not all arrive in the same second
-        self.stop.wait(self.random.uniform(0, 2.0 * self.think_scale))
+        # users arrive one after the other over the warm-up, not all in one second
+        self.stop.wait(self.random.uniform(0, self.arrival))
         try:
             getattr(self, 'run_' + self.kind)()
         except Exception as error:  # a user that cannot go on is an error
@@ -319,8 +362,11 @@ def main():
     parser.add_argument('--workers', type=int, default=4)
     parser.add_argument('--think', type=float, default=1.0,
                         help='factor on every think time (0: none)')
-    parser.add_argument('--warmup', type=float, default=15,
+    parser.add_argument('--warmup', type=float, default=30,
                         help='seconds of load before the measure (errors count)')
+    parser.add_argument('--setup-only', action='store_true',
+                        help='set up, print the tag and stop')
+    parser.add_argument('--tag', help='reuse the setup of this tag (see load_setup)')
     parser.add_argument('--orders-per-scanner', type=int, default=8,
                         help='approved returns (2 lines of %d units) each scanner '
                              'works through' % UNITS_PER_LINE)
@@ -333,7 +379,12 @@ def main():
     started = time.perf_counter()
     with api.Environment.manage(), odoo.registry(args.database).cursor() as cr:
         env = api.Environment(cr, SUPERUSER_ID, {})
-        data = setup(env, plan, args.orders_per_scanner)
+        if args.tag:
+            data = load_setup(env, args.tag, plan)
+        else:
+            data = setup(env, plan, args.orders_per_scanner)
+    if args.setup_only:
+        return 0
     print('setup: %.0f s' % (time.perf_counter() - started), flush=True)
     stats, stop = Stats(), threading.Event()
     # odoo.service.model logs each serialization retry at INFO
@@ -345,6 +396,7 @@ def main():
             user = User(server.url, args.database, kind, data, stats, stop, index,
                         args.think)
             user.number = seen[kind] = seen.get(kind, -1) + 1
+            user.arrival = 0.8 * args.warmup
             users.append(user)
         print('load: %d users (%s) for %d s (after %d s of warm-up) on %d workers, '
               'think x%.1f' % (
