@@ -407,8 +407,10 @@ def main():
             user.start()
         stop.wait(args.warmup)  # the workers' first requests of each kind: not measured
         stats.measuring = True
+        cpu = server.cpu_seconds()
         stop.wait(args.seconds)
         stats.measuring = False
+        cpu = server.cpu_seconds() - cpu
         stop.set()
         for user in users:
             user.join(300)
@@ -424,6 +426,11 @@ def main():
     print('scan results: %s; server error lines %d, serialization retries %d' % (
         ', '.join('%s %d' % item for item in sorted(stats.scan_results.items())),
         len(server_errors), retries))
+    measured = len(stats.all_times())
+    print('server CPU: %.1f s in %d s for %d requests, %.0f ms a request (Odoo and '
+          'PostgreSQL); load average %s' % (
+              cpu, args.seconds, measured, 1000 * cpu / max(1, measured),
+              ' '.join('%.2f' % value for value in os.getloadavg())))
     print('bench-load-kinds: %s' % ', '.join(
         '%s n %d p95 %.0f ms' % (kind, len(times), 1000 * percentile(times, 0.95))
         for kind, times in sorted(stats.times.items())))

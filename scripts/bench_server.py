@@ -104,6 +104,30 @@ class Server(object):
             self.log.close()
             self.log = None
 
+    def cpu_seconds(self):
+        """CPU seconds used so far by the server's processes and by the PostgreSQL
+        backends of its database (those alive now): what the requests cost, apart from
+        the time they waited for a CPU on a shared machine."""
+        import psutil
+        total = 0.0
+        try:
+            main = psutil.Process(self.process.pid)
+            processes = [main] + main.children(recursive=True)
+        except psutil.NoSuchProcess:
+            processes = []
+        marker = ' %s ' % self.database
+        for process in psutil.process_iter(['cmdline']):
+            cmdline = ' '.join(process.info['cmdline'] or [])
+            if cmdline.startswith('postgres: ') and marker in cmdline + ' ':
+                processes.append(process)
+        for process in processes:
+            try:
+                times = process.cpu_times()
+                total += times.user + times.system
+            except psutil.NoSuchProcess:
+                pass
+        return total
+
     def errors_logged(self):
         """The server's ERROR/CRITICAL lines (and the tracebacks' last lines)."""
         with open(self.log_path) as log:
