@@ -25,14 +25,13 @@ import cProfile
 import csv
 import io
 import os
-import socket
-import subprocess
 import sys
 import time
-import xmlrpc.client
 
 import odoo
 from odoo import SUPERUSER_ID, api
+
+from bench_server import Server, xmlrpc_login
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 PRODUCTS = 200
@@ -81,14 +80,6 @@ def build_file(rows, file_format):
     return output.getvalue()
 
 
-def free_port():
-    sock = socket.socket()
-    sock.bind(('127.0.0.1', 0))
-    port = sock.getsockname()[1]
-    sock.close()
-    return port
-
-
 def inline_cost(env, content, args, warehouse):
     """Seconds and queries per row of one inline import (rolled back by the caller)."""
     wizard = env['overseas.return.import'].create({
@@ -112,34 +103,11 @@ def inline_cost(env, content, args, warehouse):
 
 def run_with_jobs(args, content):
     """Upload over XML-RPC to a server with its job runner; wall seconds until done."""
-    port = free_port()
-    env = dict(os.environ)
-    env['ODOO_QUEUE_JOB_CHANNELS'] = 'root:%d,root.overseas_import:%d' % (
-        args.job_workers, args.job_workers)
-    log = open(os.path.join(ROOT, '.data', 'bench-import-server.log'), 'w')
-    server = subprocess.Popen(
-        [os.path.join(ROOT, '.venv', 'bin', 'odoo'), '-c', args.config,
-         '-d', args.database, '--db-filter', '^%s$' % args.database,
-         '--http-interface', '127.0.0.1', '--http-port', str(port),
-         '--longpolling-port', str(free_port()), '--workers', str(args.job_workers),
-         '--max-cron-threads', '0', '--log-level', 'warn'],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    try:
-        url = 'http://127.0.0.1:%d' % port
-        for _attempt in range(600):
-            try:
-                uid = xmlrpc.client.ServerProxy(url + '/xmlrpc/2/common').authenticate(
-                    args.database, 'admin', args.password, {})
-                break
-            except (ConnectionError, OSError, xmlrpc.client.ProtocolError):
-                time.sleep(0.2)
-        else:
-            sys.exit('the server did not start (see .data/bench-import-server.log)')
-        models = xmlrpc.client.ServerProxy(url + '/xmlrpc/2/object', allow_none=True)
-
-        def call(model, method, *params):
-            return models.execute_kw(args.database, uid, args.password, model, method,
-                                     list(params))
+    env = {'ODOO_QUEUE_JOB_CHANNELS': 'root:%d,root.overseas_import:%d' % (
+        args.job_workers, args.job_workers)}
+    with Server(args.database, args.config, workers=args.job_workers,
+                log_name='bench-import-server.log', env=env) as server:
+        call = xmlrpc_login(server.url, args.database, 'admin', args.password)
         warehouse = call('stock.warehouse', 'search', [])[0]
         start = time.perf_counter()
         wizard = call('overseas.return.import', 'create', {
@@ -162,13 +130,6 @@ def run_with_jobs(args, content):
         print('jobs: action_import answered in %.2f s; %d returns; %d job workers'
               % (answered, record['order_count'], args.job_workers), flush=True)
         return seconds
-    finally:
-        server.terminate()
-        try:
-            server.wait(30)
-        except subprocess.TimeoutExpired:
-            server.kill()
-        log.close()
 
 
 def main():
