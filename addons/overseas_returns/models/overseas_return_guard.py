@@ -49,6 +49,18 @@ def owner_action(method):
     return decorate(method, run_as_action)
 
 
+# what a form or dialog opened by a button needs of a window action: reading the whole
+# action also renders its search view (fields_view_get), a good part of the click
+FORM_ACTION_FIELDS = ['name', 'type', 'res_model', 'view_type', 'view_mode', 'views',
+                      'view_id', 'search_view_id', 'target', 'context', 'domain', 'limit',
+                      'auto_search', 'help']
+
+
+def form_action(env, xmlid):
+    """The window action ``xmlid`` as a dict, for a button that opens one record."""
+    return env.ref(xmlid).read(FORM_ACTION_FIELDS)[0]
+
+
 def in_action():
     return getattr(_local, 'depth', 0) > 0
 

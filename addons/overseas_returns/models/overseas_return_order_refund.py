@@ -3,7 +3,7 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tools import float_compare, float_is_zero, formatLang
 
 from .mail_message import returns_mail
-from .overseas_return_guard import ensure_one_record
+from .overseas_return_guard import ensure_one_record, form_action
 
 
 
@@ -135,7 +135,7 @@ class OverseasReturnRefundMixin(models.AbstractModel):
     def action_open_refund_wizard(self):
         ensure_one_record(self)
         wizard = self.env['overseas.return.refund.wizard']._create_for_order(self)
-        action = self.env.ref('overseas_returns.overseas_return_refund_wizard_action').read()[0]
+        action = form_action(self.env, 'overseas_returns.overseas_return_refund_wizard_action')
         action.update(res_id=wizard.id, context={})
         return action
 

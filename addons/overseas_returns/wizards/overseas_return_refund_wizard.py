@@ -1,6 +1,7 @@
 from odoo import api, fields, models
 
 from ..models.overseas_return_deduction_type import DEDUCTION_TYPES
+from ..models.overseas_return_guard import form_action
 
 
 class OverseasReturnRefundWizard(models.TransientModel):
@@ -53,7 +54,7 @@ class OverseasReturnRefundWizard(models.TransientModel):
         self.ensure_one()
         refund = self.order_id._create_refund_invoice(self._proposal())
         self.line_ids.unlink()  # a second click creates nothing twice
-        action = self.env.ref('account.action_invoice_tree1').read()[0]
+        action = form_action(self.env, 'account.action_invoice_out_refund')
         action.update(views=[(self.env.ref('account.invoice_form').id, 'form')],
                       view_mode='form', res_id=refund.id)
         return action
