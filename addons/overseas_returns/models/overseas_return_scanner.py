@@ -489,8 +489,10 @@ class OverseasReturnScanner(models.Model):
     def _cmd_validate(self, command):
         order = self._require_order()
         if order.is_unidentified:
-            # the menu by its name as the worker's menu shows it, in their language
-            menu = self.env.ref('overseas_returns.overseas_return_order_menu_unidentified')
+            # the menu by its name as the worker's menu shows it, in their language (a
+            # scan from the screen may come without a language in its context)
+            menu = self.env.ref('overseas_returns.overseas_return_order_menu_unidentified') \
+                .with_context(lang=self.env.context.get('lang') or self.env.user.lang)
             raise ScanRefused(_(
                 '%(order)s is an unidentified parcel: there is no receipt to validate. '
                 'Its units are counted as you scan them; a returns manager matches it to '
