@@ -201,6 +201,20 @@ class TestScannerReceive(ReturnsCase):
         self.assertEqual(self.Order.search_count(
             [('tracking_ref', '=', 'JD0001112223334445')]), 1)
 
+    def test_validate_on_an_unidentified_parcel_names_the_menu_as_shown(self):
+        """The message names the menu by the name the worker's menu shows (its
+        Chinese translation once named a menu that does not exist)."""
+        menu = self.env.ref('overseas_returns.overseas_return_order_menu_unidentified')
+        menu.name = 'Parcels To Match'
+        scanner = self._scanner()
+        scanner.scan('JD0009998887776665')
+        scanner.scan('JD0009998887776665')
+        scanner.scan('EB-01')
+        result = scanner.with_context(lang=None).scan('ORT-VALIDATE')
+        self.assertEqual(result['message_type'], 'danger')
+        self.assertIn('(menu Parcels To Match)', result['message'])
+        self.assertEqual(scanner.order_id.state, 'draft')
+
     def test_returns_not_waiting_for_goods_count_nothing(self):
         draft = self._create_order(tracking_ref='DRAFT-PARCEL-1')
         rejected = self._create_order(tracking_ref='REJECTED-PARCEL-1')

@@ -22,6 +22,7 @@ var core = require('web.core');
 var FormController = require('web.FormController');
 var FormView = require('web.FormView');
 var fieldRegistry = require('web.field_registry');
+var session = require('web.session');
 var viewRegistry = require('web.view_registry');
 
 var TONES = {
@@ -136,7 +137,8 @@ var ScannerWarehouse = AbstractField.extend({
                 model: 'overseas.return.scanner',
                 method: 'action_open_scanner',
                 args: [parseInt($select.val(), 10)],
-                context: {overseas_return_scanner_replace: true},
+                context: _.extend({}, session.user_context,
+                                  {overseas_return_scanner_replace: true}),
             }).then(function (action) {
                 self.do_action(action);
             });
@@ -236,10 +238,13 @@ var ScannerFormController = FormController.extend({
             if (!resID) {
                 return $.when();
             }
+            // the user's context: the answer's labels (dispositions, states, the
+            // menu it names) in the user's language
             return self._rpc({
                 model: self.modelName,
                 method: 'scan',
                 args: [[resID], barcode],
+                context: session.user_context,
             }).then(function (result) {
                 playTone(result.message_type);
                 return self.reload();
