@@ -1,13 +1,16 @@
 """A warehouse worker at the returns scanner in Chromium, scanning with a keyboard wedge:
 the scanner types the code key after key, faster than a person, then Enter."""
+import re
 import time
 
+import pytest
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.common.exceptions import NoSuchElementException, \
     StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support import expected_conditions as EC
+from selenium.webdriver.support.ui import Select
 
 from conftest import screenshot
 from test_browser import login, settle, wait
@@ -15,10 +18,29 @@ from test_browser import login, settle, wait
 PRODUCT_BARCODE = '5901234123457'
 
 
+# (code, server time of the scan call, server time of the screen's reload) of each scan
+SCAN_TIMES = []
+SERVER_MS = """
+var calls = performance.getEntriesByType('resource').filter(function (e) {
+    return e.name.indexOf('/web/dataset/call_kw/') >= 0; });
+var scan = 0, reload = 0;
+calls.forEach(function (e) {
+    var ms = e.responseStart - e.requestStart;
+    if (e.name.indexOf('/overseas.return.scanner/scan') >= 0) { scan += ms; }
+    else { reload += ms; }
+});
+performance.clearResourceTimings();
+return [Math.round(scan), Math.round(reload)];
+"""
+
+
 def scan(driver, code):
     """Type a code the way a wedge scanner does: quick keystrokes, then Enter, into
-    the page itself (no input has the focus on the scanner screen)."""
+    the page itself (no input has the focus on the scanner screen).  After the
+    answer, the focus is on no link, button, list or input (the next scan's Enter
+    would click it, its keys would change it)."""
     count = scan_count(driver)
+    driver.execute_script('performance.clearResourceTimings();')
     chain = ActionChains(driver)
     for char in code:
         chain.send_keys(char)
@@ -26,6 +48,9 @@ def scan(driver, code):
     chain.perform()
     wait(driver).until(lambda d: scan_count(d) > count)
     settle(driver)
+    SCAN_TIMES.append((code,) + tuple(driver.execute_script(SERVER_MS)))
+    focused = driver.execute_script('return document.activeElement.tagName;')
+    assert focused not in ('A', 'BUTTON', 'SELECT', 'INPUT', 'TEXTAREA'), (code, focused)
     return message(driver)
 
 
@@ -118,9 +143,7 @@ def test_scanning_a_parcel_and_its_product_counts_the_unit(odoo_server, browser,
     assert tones(browser) == [880]
     line = rpc.call('overseas.return.line', 'read', order['line_ids'], ['qty_received'])[0]
     assert line['qty_received'] == 1.0
-    wait(browser).until(lambda d: any(
-        cell.text.strip() == '1.000' for cell in d.find_elements(
-            By.CSS_SELECTOR, '.o_field_many2many .o_data_row td')))
+    _wait_screen_lines(browser, lambda rows: [row['counted'] for row in rows] == [1.0])
     screenshot(browser, 'scanner-receive.png')
 
     text, css = scan(browser, 'NO-SUCH-CODE-77')  # nothing known: red, nothing changed
@@ -171,11 +194,6 @@ def test_pick_among_matches_then_inspect_and_dispose_by_scanning(odoo_server, br
 # ---------------------------------------------------------------------------------------
 # The scanner worker's journey on a handheld (issue 14): each trap a worker hit, done
 # again the same way, and shown fixed; in English and in Chinese, at 360x640.
-import re
-
-import pytest
-from selenium.webdriver.support.ui import Select
-
 CUP_BARCODE = '2000000000015'
 HANDHELD = {'width': 360, 'height': 640, 'deviceScaleFactor': 1, 'mobile': True}
 
@@ -254,6 +272,78 @@ def _count(rpc, model, domain):
     return rpc.call(model, 'search_count', domain)
 
 
+def tr(rpc, lang, source):
+    """The words the web client shows for ``source`` in ``lang``."""
+    if lang == 'en_US':
+        return source
+    found = rpc.call('ir.translation', 'search_read', [
+        ('lang', '=', lang), ('src', '=', source), ('module', '=', 'overseas_returns'),
+        ('value', '!=', False), ('value', '!=', '')], fields=['value'], limit=1)
+    return found[0]['value'] if found else source
+
+
+def _selection_labels(rpc, lang, model, field):
+    """{value: label} of a selection field as the web client shows it in ``lang``."""
+    fields = rpc.call(model, 'fields_get', [field], attributes=['selection'],
+                      context={'lang': lang})
+    return dict(fields[field]['selection'])
+
+
+# the columns of the scanner's lines list on a desk screen, the classes of a line's card
+# on a handheld (overseas_return_scanner_views.xml)
+LINE_COLUMNS = ('product', 'lpn', 'announced', 'counted', 'grade', 'disposition', 'state')
+SCREEN_LINES = """
+var widget = document.querySelector('.o_overseas_return_scanner .o_field_widget[name="line_ids"]');
+if (!widget || !widget.offsetParent) { return null; }
+var cards = widget.querySelectorAll('.o_kanban_record:not(.o_kanban_ghost)');
+if (cards.length || widget.classList.contains('o_field_x2many_kanban')) {
+    return Array.prototype.map.call(cards, function (card) {
+        var line = {};
+        ['product', 'announced', 'counted', 'state'].forEach(function (key) {
+            var element = card.querySelector('.o_overseas_scanner_line_' + key);
+            line[key] = element ? element.innerText.trim() : null;
+        });
+        return line;
+    });
+}
+return Array.prototype.map.call(widget.querySelectorAll('tr.o_data_row'), function (row) {
+    return Array.prototype.map.call(row.querySelectorAll('td.o_data_cell'), function (td) {
+        return td.innerText.trim(); });
+});
+"""
+
+
+def _screen_lines(driver):
+    """The lines of the return on the scanner screen as shown, one dict a row
+    (quantities as numbers); None when the list is not shown."""
+    rows = driver.execute_script(SCREEN_LINES)
+    if rows is None:
+        return None
+    lines = []
+    for cells in rows:
+        line = cells if isinstance(cells, dict) else dict(zip(LINE_COLUMNS, cells))
+        line = {key: line.get(key) for key in ('product', 'announced', 'counted', 'state')}
+        for key in ('announced', 'counted'):
+            line[key] = float(line[key].replace(',', '')) if line.get(key) else None
+        lines.append(line)
+    return lines
+
+
+def _wait_screen_lines(driver, condition):
+    """The lines on the screen once ``condition(lines)`` holds (the screen shows
+    the server's truth without a Save)."""
+    shown = []
+
+    def ready(d):
+        shown[:] = [_screen_lines(d)]
+        return shown[0] is not None and condition(shown[0])
+    try:
+        wait(driver).until(ready)
+    except Exception:
+        pytest.fail('the scanner screen shows these lines: %r' % (shown,))
+    return shown[0]
+
+
 def _lines(rpc, order):
     return {line['product_id'][1]: line for line in rpc.call(
         'overseas.return.line', 'read', order['line_ids'],
@@ -266,6 +356,7 @@ def test_scanner_worker_on_a_handheld(odoo_server, browser, admin_rpc, lang):
     english = lang == 'en_US'
     stamp = '%d' % (time.time() * 1000 % 10 ** 9)
     login_name, main_id, frankfurt_id, orders = _journey_data(rpc, lang, stamp)
+    SCAN_TIMES[:] = []
     main, german = orders['main'], orders['frankfurt']
     shot = 'scanner-360-%s-%%s.png' % ('en' if english else 'zh')
     browser.get(odoo_server.url + '/web/session/logout')
@@ -351,15 +442,56 @@ def test_scanner_worker_on_a_handheld(odoo_server, browser, admin_rpc, lang):
         scan(browser, PRODUCT_BARCODE)
         text, css = scan(browser, PRODUCT_BARCODE)
         assert not english or '2 in the parcel' in text, text
-        # the parcel's lines hold what was counted (the screen's messages and the
-        # ORT-VALIDATE / ORT-DISPOSE wording are checked in test_scanner.py)
+        # the parcel's lines, as the worker sees them, agree with the message
+        kettle_name = '[KETTLE-SCAN] Scanner Test Kettle'
+        assert kettle_name in text, text
+        rows = _wait_screen_lines(browser, lambda rows: len(rows) == 1)
+        assert (rows[0]['product'], rows[0]['counted']) == (kettle_name, 2.0), rows
+        assert '2' in text.replace(kettle_name, ''), text
         parcel = rpc.call('overseas.return.order', 'search_read',
-                          [('tracking_ref', '=', unknown)], ['line_ids'])[0]
+                          [('tracking_ref', '=', unknown)], ['name', 'line_ids', 'state'])[0]
         counted = rpc.call('overseas.return.line', 'read', parcel['line_ids'],
                            ['product_id', 'qty_received'])
         assert [(line['product_id'][0], line['qty_received']) for line in counted] == \
             [(_xmlid_product(rpc), 2.0)], counted
-        screenshot(browser, shot % '4-unidentified-parcel-counted')
+        # ORT-VALIDATE on it says what to do instead, in red, and changes nothing
+        text, css = scan(browser, 'ORT-VALIDATE')
+        assert 'alert-danger' in css, text
+        assert parcel['name'] in text and 'ORT-NEXT' in text, text
+        assert not english or ('unidentified parcel' in text
+                               and 'Unidentified Parcels' in text), text
+        assert english or tr(rpc, lang, 'Unidentified Parcels') in text, text
+        assert _screen_lines(browser) == rows, 'the list is unchanged'
+        assert rpc.call('overseas.return.order', 'read', [parcel['id']],
+                        ['state'])[0]['state'] == 'draft'
+        screenshot(browser, shot % '4-unidentified-lines-and-validate')
+
+        # Trap 5: ORT-DISPOSE disposed of the current line without a word about the others
+        scan(browser, 'ORT-NEXT')
+        _pick_warehouse(browser, main_id)
+        cup_name = '[CUP-SCAN] Scanner Test Cup'
+        for code in (main['tracking'], CUP_BARCODE, 'ORT-VALIDATE', PRODUCT_BARCODE,
+                     'ORT-GRADE-A', 'ORT-PASS-ALL', 'ORT-CONFIRM', 'ORT-DISP-RESTOCK'):
+            text, css = scan(browser, code)
+            assert 'alert-danger' not in css, (code, text)
+        text, css = scan(browser, 'ORT-DISPOSE')
+        assert 'alert-success' in css, text
+        assert kettle_name in text and cup_name in text and main['name'] in text, text
+        assert tr(rpc, lang, 'to inspect') in text, text
+        assert ('line 1 of 2' in text) if english else ('1 / 2' in text), text
+        lines = _lines(rpc, main)
+        assert lines[kettle_name]['state'] == 'disposed'
+        assert lines[cup_name]['state'] == 'received'
+        # the screen shows the same: the kettle disposed of, the cup still to inspect
+        states = _selection_labels(rpc, lang, 'overseas.return.line', 'state')
+        rows = _wait_screen_lines(browser, lambda rows: len(rows) == 2 and any(
+            row['state'] == states['disposed'] for row in rows))
+        assert {row['product']: (row['counted'], row['state']) for row in rows} == {
+            kettle_name: (1.0, states['disposed']),
+            cup_name: (1.0, states['received'])}, rows
+        screenshot(browser, shot % '5-dispose-names-what-remains')
+        print('\n[scanner %s] server time per scan (scan call + screen reload, ms): %s'
+              % (lang, ', '.join('%s %d+%d' % step for step in SCAN_TIMES)))
     finally:
         browser.execute_cdp_cmd('Emulation.clearDeviceMetricsOverride', {})
         browser.get(odoo_server.url + '/web/session/logout')

@@ -489,11 +489,16 @@ class OverseasReturnScanner(models.Model):
     def _cmd_validate(self, command):
         order = self._require_order()
         if order.is_unidentified:
+            # the menu by its name as the worker's menu shows it, in their language (a
+            # scan from the screen may come without a language in its context)
+            menu = self.env.ref('overseas_returns.overseas_return_order_menu_unidentified') \
+                .with_context(lang=self.env.context.get('lang') or self.env.user.lang)
             raise ScanRefused(_(
                 '%(order)s is an unidentified parcel: there is no receipt to validate. '
                 'Its units are counted as you scan them; a returns manager matches it to '
-                'a customer (menu Unidentified Parcels). Scan its other products, '
-                'or ORT-NEXT for the next parcel.') % {'order': order.name})
+                'a customer (menu %(menu)s). Scan its other products, '
+                'or ORT-NEXT for the next parcel.') % {'order': order.name,
+                                                       'menu': menu.name})
         self._require_order(['approved'])
         lines = order.line_ids
         if not any(float_compare(line.qty_received, 0.0,

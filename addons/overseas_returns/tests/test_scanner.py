@@ -1,3 +1,5 @@
+from lxml import etree
+
 from odoo import api
 from odoo.exceptions import AccessError, UserError
 
@@ -199,6 +201,20 @@ class TestScannerReceive(ReturnsCase):
         self.assertEqual(self.Order.search_count(
             [('tracking_ref', '=', 'JD0001112223334445')]), 1)
 
+    def test_validate_on_an_unidentified_parcel_names_the_menu_as_shown(self):
+        """The message names the menu by the name the worker's menu shows (its
+        Chinese translation once named a menu that does not exist)."""
+        menu = self.env.ref('overseas_returns.overseas_return_order_menu_unidentified')
+        menu.name = 'Parcels To Match'
+        scanner = self._scanner()
+        scanner.scan('JD0009998887776665')
+        scanner.scan('JD0009998887776665')
+        scanner.scan('EB-01')
+        result = scanner.with_context(lang=None).scan('ORT-VALIDATE')
+        self.assertEqual(result['message_type'], 'danger')
+        self.assertIn('(menu Parcels To Match)', result['message'])
+        self.assertEqual(scanner.order_id.state, 'draft')
+
     def test_returns_not_waiting_for_goods_count_nothing(self):
         draft = self._create_order(tracking_ref='DRAFT-PARCEL-1')
         rejected = self._create_order(tracking_ref='REJECTED-PARCEL-1')
@@ -239,6 +255,27 @@ class TestScannerReceive(ReturnsCase):
         self.assertEqual(self._line(self.mug).qty_received, 1.0)
         self.assertEqual(scanner.scan('MUG-01')['message_type'], 'danger')
         self.assertEqual(self._line(self.mug).qty_received, 1.0)
+
+    def test_every_list_of_the_screen_shows_on_a_handheld(self):
+        """Odoo's web client shows an x2many field without a kanban view as an empty
+        card per record on a phone-sized screen (the unidentified parcel's lines were
+        blank on a handheld): each list of the scanner names its mode, and the views
+        of that mode are in the form."""
+        view = self.env['overseas.return.scanner'].sudo(self.user).fields_view_get(
+            view_type='form')
+        relational = [node for node in etree.fromstring(view['arch']).iter('field')
+                      if view['fields'][node.get('name')]['type'] in ('one2many',
+                                                                      'many2many')]
+        self.assertIn('line_ids', [node.get('name') for node in relational])
+        for node in relational:
+            name = node.get('name')
+            self.assertTrue(node.get('mode'), name)
+            for mode in node.get('mode').split(','):
+                self.assertIn(mode, view['fields'][name]['views'], name)
+        cards = view['fields']['line_ids']['views']['kanban']['arch']
+        for css in ('product', 'counted', 'announced', 'state'):
+            self.assertIn('o_overseas_scanner_line_%s' % css, cards)
+        self.assertNotIn('oe_kanban_global_click', cards, 'a tap opens no dialog')
 
     def test_the_screen_reloads_what_the_scan_wrote(self):
         """The screen reads the saved scanner again after each scan: the new count,

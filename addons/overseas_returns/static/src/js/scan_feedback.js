@@ -22,6 +22,7 @@ var core = require('web.core');
 var FormController = require('web.FormController');
 var FormView = require('web.FormView');
 var fieldRegistry = require('web.field_registry');
+var session = require('web.session');
 var viewRegistry = require('web.view_registry');
 
 var TONES = {
@@ -136,7 +137,8 @@ var ScannerWarehouse = AbstractField.extend({
                 model: 'overseas.return.scanner',
                 method: 'action_open_scanner',
                 args: [parseInt($select.val(), 10)],
-                context: {overseas_return_scanner_replace: true},
+                context: _.extend({}, session.user_context,
+                                  {overseas_return_scanner_replace: true}),
             }).then(function (action) {
                 self.do_action(action);
             });
@@ -156,6 +158,19 @@ var ScannerFormController = FormController.extend({
         core.bus.off('barcode_scanned', this, this._onScannerBarcode);
         this._super.apply(this, arguments);
     },
+    start: function () {
+        var self = this;
+        return this._super.apply(this, arguments).then(function () {
+            // a tap on a line or a scan of the lists would open it in a dialog, and
+            // a dialog takes the next scans: rows open nothing here (buttons still work)
+            self.el.addEventListener('click', function (event) {
+                var $target = $(event.target);
+                if ($target.closest('.o_data_row').length && !$target.closest('button').length) {
+                    event.stopPropagation();
+                }
+            }, true);
+        });
+    },
     /**
      * The menu link (or button) that opened the screen must not keep the keyboard
      * focus: the Enter ending a scan would click it again.
@@ -164,14 +179,28 @@ var ScannerFormController = FormController.extend({
         this._super.apply(this, arguments);
         this._takeFocus();
     },
+    /**
+     * After each answer: nothing keeps the keyboard focus (a button would be clicked by
+     * the next scan's Enter, the warehouse list changed by its keys), except the
+     * barcodes framework's own input on Chrome for Android, which is taking the next
+     * scan; and the message is in sight, also on a handheld scrolled down to the lines.
+     */
     _takeFocus: function () {
         var active = document.activeElement;
-        if (active && active !== document.body && !$.contains(this.el, active)) {
+        var wedgeInput = BarcodeEvents.BarcodeEvents && BarcodeEvents.BarcodeEvents.$barcodeInput;
+        if (wedgeInput && active === wedgeInput[0]) {
+            return;
+        }
+        if (active && active !== document.body && active !== this.el) {
             active.blur();
         }
         this.$el.attr('tabindex', -1);
-        if (!$.contains(this.el, document.activeElement)) {
-            this.el.focus();
+        this.el.focus({preventScroll: true});
+        var message = this.$('.o_overseas_scan_feedback')[0];
+        var content = this.$el.closest('.o_content')[0];
+        if (message && content && message.getBoundingClientRect().top <
+                content.getBoundingClientRect().top) {
+            message.scrollIntoView();
         }
     },
     // no save state: nothing to save, discard, create or edit, nothing to ask
@@ -209,10 +238,13 @@ var ScannerFormController = FormController.extend({
             if (!resID) {
                 return $.when();
             }
+            // the user's context: the answer's labels (dispositions, states, the
+            // menu it names) in the user's language
             return self._rpc({
                 model: self.modelName,
                 method: 'scan',
                 args: [[resID], barcode],
+                context: session.user_context,
             }).then(function (result) {
                 playTone(result.message_type);
                 return self.reload();
