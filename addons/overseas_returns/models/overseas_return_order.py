@@ -4,6 +4,7 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from .overseas_return_guard import action_writes, owner_action
 from .overseas_return_order_risk import RISK_OWNED_FIELDS
 from .overseas_return_line import MACHINE_TRANSFER_CONTEXT
+from .overseas_return_fresh import create_fresh, is_fresh, modified_fresh
 
 READONLY_AFTER_DRAFT = {'draft': [('readonly', False)]}
 REFUND_STATES = [
@@ -270,10 +271,17 @@ class OverseasReturnOrder(models.Model):
             vals['name'] = self.env['ir.sequence'].sudo().with_context(
                 force_company=vals.get('company_id')).next_by_code(
                     'overseas.return.order') or _('New')
-        order = super(OverseasReturnOrder, self).create(vals)
+        # no dependency searches for what cannot point to a new return yet
+        order = create_fresh(self, lambda model, values: super(
+            OverseasReturnOrder, model).create(values), vals)
         with action_writes():  # the rules act for the company, not for the caller
             order._apply_approval_rules()
         return order
+
+    def modified(self, fnames):
+        if is_fresh(self):
+            return modified_fresh(self, fnames)
+        return super(OverseasReturnOrder, self).modified(fnames)
 
     @api.multi
     def write(self, vals):
