@@ -10,8 +10,10 @@ order, 4 by default: 20,000 rows are 5,000 returns) over 200 products as .xlsx
 
 1. Single process, inline: imports --profile-rows rows (default 2,000) in one
    transaction with the import forced inline, rolled back; prints the per-row cost
-   (``bench-import-row: inline per row X ms, queries/row Q``). --cprofile FILE keeps a
-   cProfile of it.
+   (``bench-import-row: inline per row X ms, queries/row Q (before: ...)``), before
+   being the same import through Odoo's own dependency searches on every create
+   (context ``overseas_full_dependencies``, as before issue #16). --cprofile FILE
+   keeps a cProfile of the fast one.
 2. With the job runner (unless --inline-only): starts a server of the database with
    --job-workers HTTP workers (2) and queue_job's runner, uploads the manifest over
    XML-RPC (create the import record, action_import, which answers at once) and waits
@@ -89,15 +91,19 @@ def free_port():
     return port
 
 
-def inline_cost(env, content, args, warehouse):
-    """Seconds and queries per row of one inline import (rolled back by the caller)."""
+def inline_cost(env, content, args, warehouse, full_dependencies=False):
+    """Seconds and queries per row of one inline import (rolled back by the caller).
+
+    full_dependencies: through Odoo's own dependency searches on every create, as
+    before issue #16 (the "before" figure); no profile then."""
     wizard = env['overseas.return.import'].create({
         'data_file': base64.b64encode(content),
         'filename': 'bench-inline.%s' % args.format, 'warehouse_id': warehouse.id,
-    }).with_context(overseas_import_inline=True)
+    }).with_context(overseas_import_inline=True,
+                    overseas_full_dependencies=full_dependencies)
     cr = env.cr
     queries = cr.sql_log_count
-    profiler = cProfile.Profile() if args.cprofile else None
+    profiler = cProfile.Profile() if args.cprofile and not full_dependencies else None
     start = time.perf_counter()
     if profiler:
         profiler.enable()
@@ -209,12 +215,20 @@ def main():
             small = build_file(list(manifest_rows(tag + 'P', args.profile_rows,
                                                   args.per_order, reasons,
                                                   args.customers, tag)), args.format)
+            # after, then before (Odoo's dependency searches on every create), one
+            # after the other on the same file, each rolled back (the first run warms
+            # the caches: if anything, that favours "before")
             seconds, queries, orders = inline_cost(env, small, args, warehouse)
             cr.rollback()
+            env.clear()
+            before = inline_cost(env, small, args, warehouse, full_dependencies=True)
+            cr.rollback()
             print('bench-import-row: inline per row %.2f ms, queries/row %.1f '
-                  '(%d rows, %d returns, one process)'
+                  '(before: %.2f ms, queries/row %.1f; %d rows, %d returns, one process)'
                   % (1000.0 * seconds / args.profile_rows, queries / args.profile_rows,
-                     args.profile_rows, orders), flush=True)
+                     1000.0 * before[0] / args.profile_rows,
+                     before[1] / args.profile_rows, args.profile_rows, orders),
+                  flush=True)
     if args.inline_only:
         return
     content = build_file(list(manifest_rows(tag, args.rows, args.per_order, reasons,

@@ -210,7 +210,7 @@ class TestImportJobs(ReturnsCase):
         """Every stored field of the imported returns and lines, their customers and
         lots, as a user reads them (no ids of records the import creates)."""
         skip = {'id', 'name', 'create_date', 'write_date', 'create_uid', 'write_uid',
-                'message_last_post', 'access_token', 'date_requested'}
+                'message_last_post', 'access_token'}
 
         def value(record, field):
             value = record[field.name]
@@ -220,6 +220,8 @@ class TestImportJobs(ReturnsCase):
                 if field.comodel_name == 'overseas.return.order':
                     return value.origin_ref
                 return value.id
+            if field.type == 'datetime':
+                return bool(value)  # stamped with the clock of each run
             if field.type in ('one2many', 'many2many'):
                 if field.comodel_name == 'stock.production.lot':
                     return sorted(value.mapped('name'))
