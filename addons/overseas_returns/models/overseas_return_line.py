@@ -121,40 +121,67 @@ class OverseasReturnLine(models.Model):
     @api.constrains('product_qty', 'qty_received', 'price_unit')
     def _check_quantities(self):
         """Finite, positive, within MAX_LINE_QTY, and in whole steps of the product's
-        unit (no half a Unit); prices finite and not negative."""
-        units = self.env.ref('product.product_uom_categ_unit', raise_if_not_found=False)
-        # sudo: a check, also of lines a portal customer creates (who may not read products)
-        for line in self.sudo():
-            name = line.product_id.display_name
-            uom = line.product_uom_id
+        unit (no half a Unit); prices finite and not negative.
+
+        Runs on every line created: the product's name and the translated labels are
+        only built for the message of a line that fails."""
+        # cached id, not env.ref(): that one checks the record exists, a query a line
+        units = self.env['ir.model.data'].xmlid_to_res_id(
+            'product.product_uom_categ_unit')
+        # sudo: a check, also of lines a portal customer creates (who may not read
+        # products); its own prefetch: only these lines are read, not every line the
+        # transaction has browsed
+        for line in self.sudo().with_prefetch():
+            uom = line.product_id.uom_id
             rounding = uom.rounding or 0.01
-            if uom.category_id == units and uom.uom_type == 'reference':
+            if units and uom.category_id.id == units and uom.uom_type == 'reference':
                 rounding = max(rounding, 1.0)  # goods counted in units come whole
-            for label, qty, may_be_zero in ((_('returned'), line.product_qty, False),
-                                            (_('received'), line.qty_received, True)):
-                if not math.isfinite(qty):
-                    raise ValidationError(_('The %(what)s quantity of %(product)s must be a '
-                                            'number.') % {'what': label, 'product': name})
-                compare = float_compare(qty, 0.0, precision_rounding=rounding)
-                if compare < 0 or (compare == 0 and not may_be_zero):
-                    raise ValidationError(_('The %(what)s quantity of %(product)s must be '
-                                            'positive.') % {'what': label, 'product': name})
-                if qty > MAX_LINE_QTY:
-                    raise ValidationError(_(
-                        'The %(what)s quantity of %(product)s (%(qty)s) is beyond what one '
-                        'return line can hold (%(max)s).') % {
-                        'what': label, 'product': name, 'qty': qty, 'max': MAX_LINE_QTY})
-                if float_compare(qty, float_round(qty, precision_rounding=rounding),
-                                 precision_digits=6) != 0:
-                    raise ValidationError(_(
-                        '%(product)s is counted in steps of %(step)s %(uom)s: %(qty)s cannot '
-                        'be %(what)s.') % {
-                        'product': name, 'step': rounding, 'uom': uom.name,
-                        'qty': qty, 'what': label})
+            for returned, qty, may_be_zero in ((True, line.product_qty, False),
+                                               (False, line.qty_received, True)):
+                problem = self._quantity_problem(qty, rounding, may_be_zero)
+                if problem:
+                    raise ValidationError(line._quantity_message(
+                        problem, _('returned') if returned else _('received'), qty,
+                        rounding, uom))
             if not math.isfinite(line.price_unit) or line.price_unit < 0 \
                     or line.price_unit > MAX_PRICE:
                 raise ValidationError(_('The unit price of %s must be a number between 0 '
-                                        'and %s.') % (name, MAX_PRICE))
+                                        'and %s.') % (line.product_id.display_name,
+                                                      MAX_PRICE))
+
+    @staticmethod
+    def _quantity_problem(qty, rounding, may_be_zero):
+        """What is wrong with a quantity (a key of _quantity_message), or None."""
+        if not math.isfinite(qty):
+            return 'nan'
+        compare = float_compare(qty, 0.0, precision_rounding=rounding)
+        if compare < 0 or (compare == 0 and not may_be_zero):
+            return 'positive'
+        if qty > MAX_LINE_QTY:
+            return 'max'
+        if float_compare(qty, float_round(qty, precision_rounding=rounding),
+                         precision_digits=6) != 0:
+            return 'step'
+        return None
+
+    def _quantity_message(self, problem, label, qty, rounding, uom):
+        name = self.product_id.display_name
+        if problem == 'nan':
+            return _('The %(what)s quantity of %(product)s must be a '
+                     'number.') % {'what': label, 'product': name}
+        if problem == 'positive':
+            return _('The %(what)s quantity of %(product)s must be '
+                     'positive.') % {'what': label, 'product': name}
+        if problem == 'max':
+            return _(
+                'The %(what)s quantity of %(product)s (%(qty)s) is beyond what one '
+                'return line can hold (%(max)s).') % {
+                'what': label, 'product': name, 'qty': qty, 'max': MAX_LINE_QTY}
+        return _(
+            '%(product)s is counted in steps of %(step)s %(uom)s: %(qty)s cannot '
+            'be %(what)s.') % {
+            'product': name, 'step': rounding, 'uom': uom.name,
+            'qty': qty, 'what': label}
 
     @api.constrains('order_id', 'product_id', 'product_qty', 'price_unit', 'sale_line_id')
     def _check_portal_request_line(self):
@@ -275,6 +302,7 @@ class OverseasReturnLine(models.Model):
                 raise AccessError(_('Products can only be added to a return before it '
                                     'is received (%s).') % order.name)
         return super(OverseasReturnLine, self).create(vals)
+
 
     @api.model
     def _check_number_vals(self, vals):

@@ -204,3 +204,77 @@ class TestImportJobs(ReturnsCase):
                          (3, 4, 1))
         self.assertTrue(wizard.error_file)
         self.assertNotIn('JOB-2', [order[0] for order in self._snapshot()])
+
+    # ------------------------------------------------------------------ fast path
+    def _full_snapshot(self):
+        """Every stored field of the imported returns and lines, their customers and
+        lots, as a user reads them (no ids of records the import creates)."""
+        skip = {'id', 'name', 'create_date', 'write_date', 'create_uid', 'write_uid',
+                'message_last_post', 'access_token'}
+
+        def value(record, field):
+            value = record[field.name]
+            if field.type == 'many2one':
+                if field.comodel_name == 'res.partner':
+                    return (value.name, value.email or '', value.ref or '')
+                if field.comodel_name == 'overseas.return.order':
+                    return value.origin_ref
+                return value.id
+            if field.type == 'datetime':
+                return bool(value)  # stamped with the clock of each run
+            if field.type in ('one2many', 'many2many'):
+                if field.comodel_name == 'stock.production.lot':
+                    return sorted(value.mapped('name'))
+                return None
+            return value
+
+        def stored(record):
+            return {name: value(record, field) for name, field in record._fields.items()
+                    if field.store and name not in skip
+                    and not name.startswith(('message_', 'activity_', 'rating_'))}
+        orders = self.Order.search([('origin_ref', 'like', 'JOB-')], order='origin_ref')
+        return [(stored(order), sorted((stored(line) for line in order.line_ids),
+                                       key=lambda vals: sorted(map(repr, vals.items()))))
+                for order in orders]
+
+    def test_job_chunks_equal_the_inline_import(self):
+        """The jobs create the same returns and lines, field by field (customers, lots,
+        reasons, totals, stored related fields, a return completed), as an inline
+        import of the same file."""
+        self.earbuds.tracking = 'lot'
+        rows = self._rows()
+        rows[0].append('lot')
+        for row in rows[1:]:
+            row.append('LOT-A, LOT-B' if row[2] == 'EB-01' else '')
+        # JOB-1 is open already: the import completes it
+        self.Order.create({
+            'partner_id': self.customer.id, 'warehouse_id': self.warehouse.id,
+            'channel_id': self.ebay.id, 'origin_ref': 'JOB-1', 'tracking_ref': 'TRK-0',
+            'line_ids': [(0, 0, {'product_id': self.mug.id, 'product_qty': 1.0,
+                                 'lpn': 'LPN-OLD'})]})
+        cr = self.env.cr
+        cr.execute('SAVEPOINT full_import')
+        inline = self._wizard(rows).with_context(overseas_import_inline=True)
+        inline.action_import()
+        self.assertEqual(inline.state, 'done')
+        expected = self._full_snapshot()
+        partners = self.env['res.partner'].search_count([])
+        cr.execute('ROLLBACK TO SAVEPOINT full_import')
+        self.env.clear()
+
+        wizard = self._wizard(rows)
+        wizard.action_import()
+        self._run_jobs()
+        self.assertEqual(wizard.state, 'done')
+        self.env.clear()
+        fast = self._full_snapshot()
+        self.assertEqual(fast, expected)
+        self.assertEqual(self.env['res.partner'].search_count([]), partners)
+        # what the comparison covers: 4 returns (one completed), 6 lines, lots, totals
+        self.assertEqual(len(fast), 4)
+        self.assertEqual(sum(len(lines) for _order, lines in fast), 6)
+        job1 = self.Order.search([('origin_ref', '=', 'JOB-1')])
+        self.assertEqual(sorted(job1.line_ids.mapped('lot_ids.name')), ['LOT-A', 'LOT-B'])
+        self.assertEqual(job1.amount_total, sum(job1.line_ids.mapped('price_subtotal')))
+        self.assertEqual(set(job1.line_ids.mapped('company_id')), {self.company})
+        self.assertTrue(all(line.partner_id == job1.partner_id for line in job1.line_ids))
