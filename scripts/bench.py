@@ -78,9 +78,19 @@ def normalise_sql(query):
 class SqlProfile(object):
     """Counts the executed queries per step, keyed by their normalised SQL text."""
 
-    def __init__(self):
+    def __init__(self, stack_pattern=None):
         self.step = None
         self.counts = collections.defaultdict(collections.Counter)
+        # --sql-stack REGEX: where the matching queries come from (first few per step)
+        self.stack_pattern = stack_pattern and re.compile(stack_pattern)
+        self.stacks = collections.defaultdict(collections.Counter)
+
+    def _where(self):
+        import traceback
+        frames = [f for f in traceback.extract_stack()[:-3]
+                  if '/odoo/' in f.filename or '/addons/' in f.filename]
+        return ' < '.join('%s:%d %s' % (f.filename.split('/')[-1], f.lineno, f.name)
+                          for f in reversed(frames[-8:]))
 
     def install(self):
         profile = self
@@ -88,7 +98,10 @@ class SqlProfile(object):
 
         def execute(cr, query, params=None, log_exceptions=None):
             if profile.step:
-                profile.counts[profile.step][normalise_sql(query)] += 1
+                text = normalise_sql(query)
+                profile.counts[profile.step][text] += 1
+                if profile.stack_pattern and profile.stack_pattern.search(text):
+                    profile.stacks[profile.step][profile._where()] += 1
             if log_exceptions is None:
                 return original(cr, query, params)
             return original(cr, query, params, log_exceptions)
@@ -101,6 +114,8 @@ class SqlProfile(object):
                   % (step, total, total / float(units), top))
             for query, count in counter.most_common(top):
                 print('sql      %6.2f/line %5d  %s' % (count / float(units), count, query[:230]))
+            for where, count in self.stacks[step].most_common(12):
+                print('stack    %5d  %s' % (count, where))
 
 
 PROFILE = None
@@ -370,6 +385,8 @@ def main():
     ap.add_argument('--skip-native', action='store_true')
     ap.add_argument('--sql-profile', type=int, default=0, metavar='N',
                     help='print the N most repeated queries of each step of ours')
+    ap.add_argument('--sql-stack', metavar='REGEX',
+                    help='with --sql-profile: the callers of the queries matching REGEX')
     args = ap.parse_args()
     if not args.database.startswith('ort_bench'):
         ap.error('use a scratch database whose name starts with ort_bench')
@@ -380,7 +397,7 @@ def main():
                                     '--log-level', 'warn'])
     if args.sql_profile:
         global PROFILE
-        PROFILE = SqlProfile()
+        PROFILE = SqlProfile(args.sql_stack)
         PROFILE.install()
     registry = odoo.registry(args.database)
     with api.Environment.manage(), registry.cursor() as cr:
@@ -406,6 +423,7 @@ def main():
             PROFILE.report(units, args.sql_profile)
             PROFILE.step = None
             PROFILE.counts.clear()
+            PROFILE.stacks.clear()
         if args.skip_native:
             print('bench: ours %.1f lines/s, queries/line %d, peak RSS %d MB (native skipped)'
                   % (ours_rate, round(ours_q), peak_rss_mb()))

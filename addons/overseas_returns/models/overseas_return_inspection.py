@@ -59,7 +59,11 @@ class OverseasReturnInspection(models.Model):
         self._check_owned_fields_create(
             {name: value for name, value in vals.items() if name != 'line_id'})
         line = self.env['overseas.return.line'].browse(vals.get('line_id'))
-        line._lock_for_update()
+        # the desk's batch (_open_inspections) locked all its lines once already, in
+        # this transaction; the state check below and the unique index of open
+        # inspections hold either way
+        if line.id not in (self.env.context.get('overseas_return_locked_line_ids') or ()):
+            line._lock_for_update()
         if not line.exists() or line.state != 'received':
             raise UserError(_('Only received lines can be inspected.'))
         if self.search_count([('line_id', '=', line.id), ('state', '=', 'draft')]):

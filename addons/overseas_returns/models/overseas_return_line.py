@@ -436,8 +436,10 @@ class OverseasReturnLine(models.Model):
         todo = self - open_inspections.mapped('line_id')
         templates = self.env['overseas.return.inspection.template']._for_products(
             todo.mapped('product_id'))
-        # stored related fields of the new inspections: computed once for all at the end
-        Inspection = Inspection.with_context(recompute=False)
+        # stored related fields of the new inspections: computed once for all at the
+        # end; the lines are locked above, once for the whole batch
+        Inspection = Inspection.with_context(recompute=False,
+                                             overseas_return_locked_line_ids=self.ids)
         for line in todo:
             template = templates.get(line.product_id)
             check_vals = []
@@ -453,7 +455,8 @@ class OverseasReturnLine(models.Model):
                 'check_ids': check_vals,
             })
         open_inspections.recompute()
-        return open_inspections.with_context(recompute=True)
+        return open_inspections.with_context(recompute=True,
+                                             overseas_return_locked_line_ids=None)
 
     # ------------------------------------------------------------------ unit split
     @api.multi
