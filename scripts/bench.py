@@ -19,7 +19,9 @@ unit the same disposition as ours: one stock.scrap (action_validate) or one inte
 transfer (create, confirm, assign, qty_done, button_validate).
 
 SQL queries: the cursor's own sql_log_count plus odoo.sql_db.sql_counter (which Odoo 11
-only increases when some other cursor is closed).
+only increases when some other cursor is closed). --sql-profile N also prints, per step
+of ours, the N most repeated queries grouped by their normalised SQL text (numbers,
+literals and IN lists folded), with their count per line: what repeats per line.
 
 Last line:
   bench: ours X lines/s, native Y lines/s, ratio R, queries/line Q, peak RSS M MB
@@ -29,6 +31,7 @@ It writes to the database: use a scratch database.
 """
 import argparse
 import collections
+import re
 import resource
 import sys
 import time
@@ -55,6 +58,69 @@ def queries(cr):
     return cr.sql_log_count + odoo.sql_db.sql_counter
 
 
+_NORMALISE = [
+    (re.compile(r"'(?:[^']|'')*'"), "?"),                  # string literals
+    (re.compile(r"\b\d+(\.\d+)?\b"), "?"),                # numbers
+    (re.compile(r"\((\s*\?\s*,)+\s*\?\s*\)"), "(?...)"),      # IN (?, ?, ...)
+    (re.compile(r"\s+"), " "),
+]
+
+
+def normalise_sql(query):
+    if isinstance(query, bytes):
+        query = query.decode('utf-8', 'replace')
+    query = str(query)
+    for pattern, repl in _NORMALISE:
+        query = pattern.sub(repl, query)
+    return query.strip()
+
+
+class SqlProfile(object):
+    """Counts the executed queries per step, keyed by their normalised SQL text."""
+
+    def __init__(self, stack_pattern=None):
+        self.step = None
+        self.counts = collections.defaultdict(collections.Counter)
+        # --sql-stack REGEX: where the matching queries come from (first few per step)
+        self.stack_pattern = stack_pattern and re.compile(stack_pattern)
+        self.stacks = collections.defaultdict(collections.Counter)
+
+    def _where(self):
+        import traceback
+        frames = [f for f in traceback.extract_stack()[:-3]
+                  if '/odoo/' in f.filename or '/addons/' in f.filename]
+        return ' < '.join('%s:%d %s' % (f.filename.split('/')[-1], f.lineno, f.name)
+                          for f in reversed(frames[-8:]))
+
+    def install(self):
+        profile = self
+        original = odoo.sql_db.Cursor.execute
+
+        def execute(cr, query, params=None, log_exceptions=None):
+            if profile.step:
+                text = normalise_sql(query)
+                profile.counts[profile.step][text] += 1
+                if profile.stack_pattern and profile.stack_pattern.search(text):
+                    profile.stacks[profile.step][profile._where()] += 1
+            if log_exceptions is None:
+                return original(cr, query, params)
+            return original(cr, query, params, log_exceptions)
+        odoo.sql_db.Cursor.execute = execute
+
+    def report(self, units, top):
+        for step, counter in self.counts.items():
+            total = sum(counter.values())
+            print('sql    %s: %d queries, %.1f a line; the %d most repeated:'
+                  % (step, total, total / float(units), top))
+            for query, count in counter.most_common(top):
+                print('sql      %6.2f/line %5d  %s' % (count / float(units), count, query[:230]))
+            for where, count in self.stacks[step].most_common(12):
+                print('stack    %5d  %s' % (count, where))
+
+
+PROFILE = None
+
+
 def peak_rss_mb():
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024   # KiB on Linux
 
@@ -72,10 +138,14 @@ class Timer(object):
 
         class _Step(object):
             def __enter__(self):
+                if PROFILE:
+                    PROFILE.step = name
                 self.t0 = time.perf_counter()
                 self.q0 = queries(timer.cr)
 
             def __exit__(self, *exc):
+                if PROFILE:
+                    PROFILE.step = None
                 timer.seconds[name] = timer.seconds.get(name, 0.0) + time.perf_counter() - self.t0
                 timer.queries[name] = timer.queries.get(name, 0) + queries(timer.cr) - self.q0
                 return False
@@ -313,6 +383,10 @@ def main():
     ap.add_argument('--products', type=int, default=0,
                     help='size of the product pool (default 4 x lines)')
     ap.add_argument('--skip-native', action='store_true')
+    ap.add_argument('--sql-profile', type=int, default=0, metavar='N',
+                    help='print the N most repeated queries of each step of ours')
+    ap.add_argument('--sql-stack', metavar='REGEX',
+                    help='with --sql-profile: the callers of the queries matching REGEX')
     args = ap.parse_args()
     if not args.database.startswith('ort_bench'):
         ap.error('use a scratch database whose name starts with ort_bench')
@@ -321,6 +395,10 @@ def main():
 
     odoo.tools.config.parse_config(['-c', args.config, '-d', args.database,
                                     '--log-level', 'warn'])
+    if args.sql_profile:
+        global PROFILE
+        PROFILE = SqlProfile(args.sql_stack)
+        PROFILE.install()
     registry = odoo.registry(args.database)
     with api.Environment.manage(), registry.cursor() as cr:
         env = api.Environment(cr, SUPERUSER_ID, {})
@@ -341,6 +419,11 @@ def main():
                 step, seconds, 100 * seconds / ours.total, seconds * 1000 / units,
                 ours.queries[step] / float(units)))
         print('peak RSS after ours: %d MB' % peak_rss_mb(), flush=True)
+        if PROFILE:
+            PROFILE.report(units, args.sql_profile)
+            PROFILE.step = None
+            PROFILE.counts.clear()
+            PROFILE.stacks.clear()
         if args.skip_native:
             print('bench: ours %.1f lines/s, queries/line %d, peak RSS %d MB (native skipped)'
                   % (ours_rate, round(ours_q), peak_rss_mb()))

@@ -59,7 +59,11 @@ class OverseasReturnInspection(models.Model):
         self._check_owned_fields_create(
             {name: value for name, value in vals.items() if name != 'line_id'})
         line = self.env['overseas.return.line'].browse(vals.get('line_id'))
-        line._lock_for_update()
+        # the desk's batch (_open_inspections) locked all its lines once already, in
+        # this transaction; the state check below and the unique index of open
+        # inspections hold either way
+        if line.id not in (self.env.context.get('overseas_return_locked_line_ids') or ()):
+            line._lock_for_update()
         if not line.exists() or line.state != 'received':
             raise UserError(_('Only received lines can be inspected.'))
         if self.search_count([('line_id', '=', line.id), ('state', '=', 'draft')]):
@@ -70,7 +74,36 @@ class OverseasReturnInspection(models.Model):
     @api.multi
     def write(self, vals):
         self._check_owned_fields_write(vals)
-        return super(OverseasReturnInspection, self).write(vals)
+        updates = self._pop_check_updates(vals)
+        result = super(OverseasReturnInspection, self).write(vals)
+        Check = self.env['overseas.return.inspection.check']
+        for check_vals, check_ids in updates:
+            Check.browse(check_ids).write(check_vals)
+        return result
+
+    def _pop_check_updates(self, vals):
+        """A saved checklist sends one (1, id, values) command per check: write the
+        checks that get the same values at once (one UPDATE, one guard read) instead
+        of one write each. Only plain updates of this inspection's own checks are
+        grouped; any other command keeps Odoo's own handling. Returns
+        [(values, check ids)] and leaves the rest of the commands in ``vals``."""
+        commands = vals.get('check_ids')
+        if not commands or any(not isinstance(cmd, (list, tuple)) or len(cmd) != 3
+                               or cmd[0] != 1 or not isinstance(cmd[2], dict)
+                               for cmd in commands):
+            return []
+        if any(not isinstance(value, (str, int, float, bool, type(None)))
+               for cmd in commands for value in cmd[2].values()):
+            return []
+        own = set(self.mapped('check_ids').ids)
+        if any(cmd[1] not in own for cmd in commands):
+            return []
+        groups = {}
+        for _cmd, check_id, check_vals in commands:
+            key = tuple(sorted(check_vals.items()))
+            groups.setdefault(key, (check_vals, []))[1].append(check_id)
+        del vals['check_ids']
+        return list(groups.values())
 
     @api.multi
     @owner_action
@@ -119,15 +152,24 @@ class OverseasReturnInspection(models.Model):
             [(inspection.grade_id, inspection.line_id.reason_id.category_id)
              for inspection in self])
         self.write({'state': 'done'})
-        # the returns' figures that depend on the lines: recomputed once, not per line
+        # the returns' figures that depend on the lines: recomputed once, not per line;
+        # the outcome is written once per distinct (grade, fault party, disposition),
+        # only the link to its own inspection once per line
+        outcomes = {}
+        for inspection in self:
+            line = inspection.line_id
+            key = (inspection.grade_id.id, inspection.fault_party or line.fault_party,
+                   line._units_propose_disposition(
+                       proposals[(inspection.grade_id, line.reason_id.category_id)]))
+            outcomes.setdefault(key, []).append(line.id)
+        Line = lines.with_context(recompute=False)
         for inspection in self.with_context(recompute=False):
-            inspection.line_id.write({
-                'inspection_id': inspection.id,
-                'grade_id': inspection.grade_id.id,
-                'fault_party': inspection.fault_party or inspection.line_id.fault_party,
-                'disposition': inspection.line_id._units_propose_disposition(
-                    proposals[(inspection.grade_id,
-                               inspection.line_id.reason_id.category_id)]),
+            inspection.line_id.write({'inspection_id': inspection.id})
+        for (grade_id, fault_party, disposition), line_ids in outcomes.items():
+            Line.browse(line_ids).write({
+                'grade_id': grade_id,
+                'fault_party': fault_party,
+                'disposition': disposition,
                 'state': 'inspected',
             })
         lines.recompute()

@@ -464,8 +464,10 @@ class OverseasReturnLine(models.Model):
         todo = self - open_inspections.mapped('line_id')
         templates = self.env['overseas.return.inspection.template']._for_products(
             todo.mapped('product_id'))
-        # stored related fields of the new inspections: computed once for all at the end
-        Inspection = Inspection.with_context(recompute=False)
+        # stored related fields of the new inspections: computed once for all at the
+        # end; the lines are locked above, once for the whole batch
+        Inspection = Inspection.with_context(recompute=False,
+                                             overseas_return_locked_line_ids=self.ids)
         for line in todo:
             template = templates.get(line.product_id)
             check_vals = []
@@ -481,7 +483,8 @@ class OverseasReturnLine(models.Model):
                 'check_ids': check_vals,
             })
         open_inspections.recompute()
-        return open_inspections.with_context(recompute=True)
+        return open_inspections.with_context(recompute=True,
+                                             overseas_return_locked_line_ids=None)
 
     # ------------------------------------------------------------------ unit split
     @api.multi
@@ -635,13 +638,10 @@ class OverseasReturnLine(models.Model):
         })
         picking.action_confirm()
         picking.action_done()
-        picking = picking.with_context(tracking_disable=False, mail_notrack=False,
-                                       mail_create_nolog=False)
-        picking.message_post_with_view(
-            'mail.message_origin_link',
-            values={'self': picking, 'origin': self.mapped('order_id')},
-            subtype_id=self.env.ref('mail.mt_note').id)
-        return picking
+        # no "created from" message: a machine transfer names its returns in its
+        # origin and each move links its return line (the returns' chatter tells it)
+        return picking.with_context(tracking_disable=False, mail_notrack=False,
+                                    mail_create_nolog=False)
 
     def _prepare_transfer_move_vals(self, source, destination):
         vals = self._prepare_stock_move_vals(source, destination)
@@ -658,7 +658,7 @@ class OverseasReturnLine(models.Model):
             for vals in line._split_scrap_vals_by_lot(line._prepare_scrap_vals()):
                 scraps |= Scrap.create(vals)
         scraps.recompute()
-        scraps.with_context(recompute=True).do_scrap()
+        scraps.with_context(recompute=True, overseas_return_batch_scrap=True).do_scrap()
         return scraps.with_context(tracking_disable=False, mail_notrack=False,
                                    mail_create_nolog=False)
 

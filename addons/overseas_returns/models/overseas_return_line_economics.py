@@ -93,19 +93,27 @@ class OverseasReturnLineEconomics(models.AbstractModel):
             return
         labels = self._disposition_labels()
         # sudo: the figures belong to the economics, whoever chose the disposition
-        for line in self.sudo():
-            nets = {option.disposition: option.expected_net
-                    for option in line.disposition_option_ids}
+        lines = self.sudo()
+        figures = {}
+        for line in lines:
             proposed, chosen = line.proposed_disposition, line.disposition
             overridden = bool(proposed and chosen and chosen != proposed)
             left = 0.0
-            if overridden and chosen in nets:
-                left = nets.get(proposed, 0.0) - nets[chosen]
-            with action_writes():
-                line.write({'disposition_overridden': overridden,
-                            'override_money_left': left})
-            if not overridden:
-                continue
+            if overridden:
+                nets = {option.disposition: option.expected_net
+                        for option in line.disposition_option_ids}
+                if chosen in nets:
+                    left = nets.get(proposed, 0.0) - nets[chosen]
+            if line.disposition_overridden == overridden \
+                    and line.override_money_left == left:
+                continue  # unchanged (the usual case at inspection): no write
+            figures.setdefault((overridden, left), []).append(line.id)
+        # one write per distinct result rather than one per line
+        with action_writes():
+            for (overridden, left), line_ids in figures.items():
+                lines.browse(line_ids).write({'disposition_overridden': overridden,
+                                              'override_money_left': left})
+        for line in lines.filtered('disposition_overridden'):
             line.order_id.message_post(body=_(
                 '%(user)s chose "%(chosen)s" instead of the proposed "%(proposed)s" for '
                 '%(line)s: %(amount)s less expected.') % {

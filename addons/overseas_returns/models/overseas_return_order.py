@@ -419,16 +419,11 @@ class OverseasReturnOrder(models.Model):
         pickings.recompute()
         pickings.action_confirm()
         pickings.with_context(overseas_return_receiving=True).action_done()
-        pickings = pickings.with_context(tracking_disable=False, mail_notrack=False,
-                                         mail_create_nolog=False)
+        # no "created from" message on the receipts: they link their return
+        # (return_order_id, shown on the transfer) and the return's chatter tells it
         now = fields.Datetime.now()
         lines.write({'state': 'received'})
         self.write({'state': 'received', 'date_received': now})
-        for picking in pickings:
-            picking.message_post_with_view(
-                'mail.message_origin_link',
-                values={'self': picking, 'origin': picking.return_order_id},
-                subtype_id=self.env.ref('mail.mt_note').id)
         self._send_status_mail('received')
         self._on_received()
         return True

@@ -1,5 +1,7 @@
 """The desk's batched paths: several returns of several lines received, inspected and
 disposed of in one call each end with the same stock, states and values as one at a time."""
+from odoo.exceptions import AccessError
+
 from . import test_valuation
 from .common import ReturnsCase
 
@@ -22,8 +24,11 @@ class TestDeskBatch(ReturnsCase):
             self.assertEqual(receipt.state, 'done')
             self.assertEqual(sorted(receipt.move_lines.mapped('product_qty')), [1.0, 2.0])
             self.assertEqual(receipt.move_lines.mapped('return_line_id'), order.line_ids)
-            # the receipt's chatter links to its return (no per-field tracking noise)
-            self.assertIn(order.name, ' '.join(receipt.message_ids.mapped('body')))
+            # a machine transfer: it links its return and names it in its origin, and
+            # carries no chatter of its own (no creation log, tracking or link message)
+            self.assertEqual(receipt.return_order_id, order)
+            self.assertIn(order.name, receipt.origin)
+            self.assertFalse(receipt.message_ids)
 
         # one grade per return: A restocks, D (defect) goes back to origin, F scraps
         for order, grade in zip(orders, ('A', 'D', 'F')):
@@ -51,6 +56,118 @@ class TestDeskBatch(ReturnsCase):
         self.assertEqual(len(scraps), 2)
         self.assertEqual(set(scraps.mapped('state')), {'done'})
         self.assertEqual(self.qty_at(self.earbuds, scraps[0].scrap_location_id), 2.0)
+
+    def test_mixed_dispositions_of_several_returns_at_once(self):
+        """3 returns x 2 lines, every line its own disposition, disposed of in one
+        call: quantities per location, one transfer per destination holding the moves
+        of every return going there, one scrap per scrapped line, all done."""
+        orders = self.env['overseas.return.order']
+        for _i in range(3):
+            orders |= self._create_order([(self.earbuds, 1.0, self.reason_defect),
+                                          (self.mug, 2.0, self.reason_defect)])
+        orders.action_approve()
+        orders.action_receive()
+        self.assertEqual(self.qty_at(self.earbuds, self.return_location), 3.0)
+        self.assertEqual(self.qty_at(self.mug, self.return_location), 6.0)
+        self._inspect(orders.mapped('line_ids'), 'A')
+        self.assertEqual(set(orders.mapped('line_ids.state')), {'inspected'})
+        self.assertEqual(set(orders.mapped('line_ids.grade_id.code')), {'A'})
+        self.assertTrue(all(line.inspection_id.line_id == line
+                            for line in orders.mapped('line_ids')))
+        wh = self.warehouse
+        plan = [('restock', 'scrap'), ('rework', 'return_to_origin'), ('donate', 'restock')]
+        for order, dispositions in zip(orders, plan):
+            for line, disposition in zip(order.line_ids.sorted('id'), dispositions):
+                line.disposition = disposition
+        stock = {p: self.qty_at(p, self.stock_location) for p in (self.earbuds, self.mug)}
+        lines = orders.mapped('line_ids')
+        lines.action_dispose()
+
+        # the return with a line in rework waits for the rework to end
+        self.assertEqual(orders.mapped('state'), ['done', 'inspected', 'done'])
+        self.assertEqual(set(lines.mapped('state')), {'disposed'})
+        self.assertEqual(orders[1].line_ids.mapped('rework_state'), ['in_progress', False])
+        self.assertEqual(self.qty_at(self.earbuds, self.return_location), 0.0)
+        self.assertEqual(self.qty_at(self.mug, self.return_location), 0.0)
+        # restock: earbuds of return 1 and the mugs of return 3
+        self.assertEqual(self.qty_at(self.earbuds, self.stock_location),
+                         stock[self.earbuds] + 1.0)
+        self.assertEqual(self.qty_at(self.mug, self.stock_location), stock[self.mug] + 2.0)
+        self.assertEqual(self.qty_at(self.earbuds, wh.return_rework_location_id), 1.0)
+        self.assertEqual(self.qty_at(self.mug, wh.return_origin_location_id), 2.0)
+        self.assertEqual(self.qty_at(self.earbuds, wh.return_donation_location_id), 1.0)
+        scraps = lines.mapped('scrap_ids')
+        self.assertEqual(len(scraps), 1)
+        self.assertEqual(scraps.state, 'done')
+        self.assertEqual(scraps.return_line_id, orders[0].line_ids.filtered(
+            lambda line: line.product_id == self.mug))
+        self.assertEqual(self.qty_at(self.mug, scraps.scrap_location_id), 2.0)
+        # one done transfer per destination, each with the moves of the returns
+        # going there (restock gathers two returns' lines)
+        moves = lines.mapped('move_ids').filtered(
+            lambda move: move.location_id == self.return_location and not move.scrapped)
+        self.assertEqual(len(moves), 5)
+        self.assertEqual(set(moves.mapped('state')), {'done'})
+        pickings = moves.mapped('picking_id')
+        self.assertEqual(len(pickings), 4)
+        self.assertEqual(set(pickings.mapped('state')), {'done'})
+        restock = moves.filtered(lambda move: move.location_dest_id == self.stock_location)
+        self.assertEqual(len(restock.mapped('picking_id')), 1)
+        self.assertEqual(restock.mapped('return_order_id'), orders[0] | orders[2])
+        for picking in pickings:
+            self.assertEqual(len(picking.mapped('move_lines.location_dest_id')), 1)
+
+    def test_scraps_of_several_lines_at_once(self):
+        """Several scrapped lines (Odoo's stock.scrap, one each) are done together."""
+        orders = self.env['overseas.return.order']
+        for _i in range(2):
+            orders |= self._create_order([(self.earbuds, 1.0, self.reason_defect),
+                                          (self.mug, 3.0, self.reason_defect)])
+        orders.action_approve()
+        orders.action_receive()
+        self._inspect(orders.mapped('line_ids'), 'F')
+        lines = orders.mapped('line_ids')
+        self.assertEqual(set(lines.mapped('disposition')), {'scrap'})
+        lines.action_dispose()
+        scraps = lines.mapped('scrap_ids')
+        self.assertEqual(len(scraps), 4)
+        self.assertEqual(set(scraps.mapped('state')), {'done'})
+        for scrap in scraps:
+            self.assertEqual(scrap.move_id.state, 'done')
+            self.assertEqual(scrap.move_id.return_line_id, scrap.return_line_id)
+            self.assertEqual(scrap.move_id.product_qty, scrap.return_line_id.qty_received)
+            self.assertTrue(scrap.move_id.scrapped)
+        scrap_location = scraps[0].scrap_location_id
+        self.assertEqual(self.qty_at(self.earbuds, scrap_location), 2.0)
+        self.assertEqual(self.qty_at(self.mug, scrap_location), 6.0)
+        self.assertEqual(self.qty_at(self.mug, self.return_location), 0.0)
+        self.assertEqual(set(orders.mapped('state')), {'done'})
+
+    def test_checklist_saved_as_a_form(self):
+        """The form saves one command per check: the checks get their answers, and a
+        confirmed inspection's checklist still refuses changes."""
+        order = self._create_order([(self.earbuds, 1.0, self.reason_defect)])
+        order.action_approve()
+        order.action_receive()
+        order.line_ids.action_inspect()
+        inspection = self.env['overseas.return.inspection'].search(
+            [('line_id', '=', order.line_ids.id), ('state', '=', 'draft')])
+        checks = inspection.check_ids
+        self.assertTrue(checks, 'the demo template has checks')
+        commands = [(1, check.id, {'result': 'pass'}) for check in checks[:-1]]
+        commands.append((1, checks[-1].id, {'result': 'fail', 'note': 'scratched'}))
+        inspection.write({'grade_id': self.grade['C'].id, 'check_ids': commands})
+        self.assertEqual(inspection.grade_id, self.grade['C'])
+        self.assertEqual(checks[:-1].mapped('result'), ['pass'] * (len(checks) - 1))
+        self.assertEqual((checks[-1].result, checks[-1].note), ('fail', 'scratched'))
+        inspection.action_confirm()
+        with self.assertRaises(AccessError):
+            inspection.sudo(self.user).write(
+                {'check_ids': [(1, checks[0].id, {'result': 'fail'})]})
+        with self.assertRaises(AccessError):
+            checks.sudo(self.user).write({'result': 'fail'})
+        checks.invalidate_cache()
+        self.assertEqual(checks[0].result, 'pass')
 
 
 class TestDeskBatchValuation(test_valuation.TestValuation):
