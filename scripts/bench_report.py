@@ -91,6 +91,8 @@ def generate(env, n_lines, company, warehouse, partner, products, channels):
             RETURNING id, origin)
         SELECT id, split_part(origin, '-', 2)::integer AS n FROM ins
     """, params)
+    # temporary tables are never analyzed by autovacuum: give the planner their sizes
+    cr.execute('ANALYZE bench_order; ANALYZE bench_picking')
     # one delivery move per future return line, 5 units each
     cr.execute("""
         INSERT INTO stock_move (name, date, date_expected, company_id, product_id,
@@ -128,6 +130,7 @@ def generate(env, n_lines, company, warehouse, partner, products, channels):
                split_part(origin_ref, '-', 2)::integer AS n
           FROM ins
     """, params)
+    cr.execute('ANALYZE bench_return; ANALYZE stock_move')
     cr.execute("""
         INSERT INTO overseas_return_line (
             order_id, sequence, state, company_id, warehouse_id, partner_id, product_id,
