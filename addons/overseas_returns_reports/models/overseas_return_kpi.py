@@ -3,6 +3,8 @@ from datetime import date, datetime, timedelta
 from odoo import SUPERUSER_ID, _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 
+from ..report.overseas_return_report import no_jit
+
 
 # (key, first day, last day) of age; None: open-ended
 AGING_BUCKETS = [
@@ -96,6 +98,7 @@ class OverseasReturnKpi(models.AbstractModel):
             raise UserError(_('The number of reasons must be a whole number from 0 to '
                               '%(max)s, not %(value)r.') % {'max': MAX_PARETO_LIMIT,
                                                             'value': pareto_limit})
+        no_jit(self.env.cr)
         params = {'company': company_id, 'date_from': date_from, 'date_to': date_to,
                   'excluded': EXCLUDED_ORDER_STATES}
         result = {'date_from': date_from, 'date_to': date_to, 'company_id': company_id}

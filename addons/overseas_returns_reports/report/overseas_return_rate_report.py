@@ -1,6 +1,6 @@
 from odoo import api, fields, models, tools
 
-from .overseas_return_report import _ensure_server
+from .overseas_return_report import _ensure_server, no_jit
 
 CONTROLLABLE_FAULT_PARTIES = ('seller', 'warehouse', 'carrier')
 
@@ -275,6 +275,7 @@ class OverseasReturnRateReport(models.Model):
         cr.execute('REFRESH MATERIALIZED VIEW CONCURRENTLY overseas_return_rate_report_mat')
         cr.execute('DELETE FROM overseas_return_rate_dirty')
         cr.execute('ANALYZE overseas_return_rate_report_mat')
+        cr.execute('ANALYZE overseas_return_rate_dirty')
 
     @api.model
     def _cohort_line_ids(self, date_from, date_to, company_id, controllable=False):
@@ -296,6 +297,7 @@ class OverseasReturnRateReport(models.Model):
     def read_group(self, domain, fields, groupby, offset=0, limit=None, orderby=False,
                    lazy=True):
         """The rate of a group is its returned units over its delivered units."""
+        no_jit(self.env.cr)
         rate = 'return_rate' in fields
         if rate:
             fields = list(set(fields) | {'qty_delivered', 'qty_returned'})

@@ -36,6 +36,12 @@ def _ensure_server(model):
         raise AccessError(_('Only the server rebuilds the report views.'))
 
 
+def no_jit(cr):
+    """PostgreSQL's JIT compiles the long report queries for seconds (their estimated
+    cost is high, their run is short): off for the rest of this transaction."""
+    cr.execute('SET LOCAL jit = off')
+
+
 # the head of the report views over return lines: each line with its return
 LINE_ORDER_FROM = """
     FROM overseas_return_line l
@@ -476,6 +482,7 @@ class OverseasReturnReport(models.Model):
         """The pivot and graph at a million lines: groups on the cube's dimensions are
         summed from the pre-aggregated cube (AGGREGATES['cube']) instead of the lines.
         Same query as Odoo's, over the cube, with counts and averages from its sums."""
+        no_jit(self._cr)
         if not self._read_group_cube(domain, fields, groupby, orderby):
             return super(OverseasReturnReport, self)._read_group_raw(
                 domain, fields, groupby, offset=offset, limit=limit, orderby=orderby,
@@ -643,6 +650,7 @@ class OverseasReturnReport(models.Model):
         cr.execute('REFRESH MATERIALIZED VIEW CONCURRENTLY overseas_return_report_mat')
         cr.execute('DELETE FROM overseas_return_report_dirty')
         cr.execute('ANALYZE overseas_return_report_mat')
+        cr.execute('ANALYZE overseas_return_report_dirty')
         for name in AGGREGATES:
             cr.execute('REFRESH MATERIALIZED VIEW overseas_return_report_%s_mat' % name)
             cr.execute('ANALYZE overseas_return_report_%s_mat' % name)
