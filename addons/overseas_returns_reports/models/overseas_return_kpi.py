@@ -3,6 +3,8 @@ from datetime import date, datetime, timedelta
 from odoo import SUPERUSER_ID, _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 
+from ..report.overseas_return_report import no_jit
+
 
 # (key, first day, last day) of age; None: open-ended
 AGING_BUCKETS = [
@@ -19,6 +21,23 @@ QUARANTINE_LINE_STATES = ('received', 'inspected')
 
 def _ratio(numerator, denominator):
     return (float(numerator) / denominator) if denominator else 0.0
+
+
+def _percentile(counted, fraction):
+    """percentile_cont(fraction) of the values of [(value, count)] sorted by value;
+    0.0 without values."""
+    total = sum(count for _value, count in counted)
+    if not total:
+        return 0.0
+    position = fraction * (total - 1)
+    lower, upper = int(position), min(int(position) + 1, total - 1)
+    found, seen = {}, 0
+    for value, count in counted:
+        for index in (lower, upper):
+            if index not in found and seen <= index < seen + count:
+                found[index] = value
+        seen += count
+    return found[lower] + (position - lower) * (found[upper] - found[lower])
 
 
 class OverseasReturnKpi(models.AbstractModel):
@@ -79,6 +98,7 @@ class OverseasReturnKpi(models.AbstractModel):
             raise UserError(_('The number of reasons must be a whole number from 0 to '
                               '%(max)s, not %(value)r.') % {'max': MAX_PARETO_LIMIT,
                                                             'value': pareto_limit})
+        no_jit(self.env.cr)
         params = {'company': company_id, 'date_from': date_from, 'date_to': date_to,
                   'excluded': EXCLUDED_ORDER_STATES}
         result = {'date_from': date_from, 'date_to': date_to, 'company_id': company_id}
@@ -143,15 +163,14 @@ class OverseasReturnKpi(models.AbstractModel):
                               'HH:MM:SS.') % {'value': value})
 
     def _kpi_rates(self, params):
-        # the rows of the return rate report, summed without its per-day grouping
-        RateReport = self.env['overseas.return.rate.report']
+        # the rows of the return rate report (materialized per day, changed days live)
         self.env.cr.execute("""
-            SELECT COALESCE(SUM(u.qty_delivered), 0), COALESCE(SUM(u.qty_returned), 0),
-                   COALESCE(SUM(u.qty_returned_controllable), 0)
-              FROM (%s UNION ALL %s) u
-             WHERE u.company_id = %%(company)s
-               AND u.date::date >= %%(date_from)s AND u.date::date <= %%(date_to)s
-        """ % (RateReport._select_delivered(), RateReport._select_returned()), params)
+            SELECT COALESCE(SUM(r.qty_delivered), 0), COALESCE(SUM(r.qty_returned), 0),
+                   COALESCE(SUM(r.qty_returned_controllable), 0)
+              FROM overseas_return_rate_report r
+             WHERE r.company_id = %(company)s
+               AND r.date >= %(date_from)s AND r.date <= %(date_to)s
+        """, params)
         delivered, returned, controllable = self.env.cr.fetchone()
         return {
             'qty_delivered': delivered,
@@ -162,55 +181,42 @@ class OverseasReturnKpi(models.AbstractModel):
         }
 
     def _kpi_lines(self, params, pareto_limit):
-        """Line, order and reason figures in one pass over the period's report rows."""
-        self.env.cr.execute("""
-            WITH r AS (
-                SELECT r.order_id, r.return_method, r.reason_id, r.product_qty,
-                       r.qty_received, r.amount_original, r.amount_refunded,
-                       r.cost_value, r.amount_recovered, r.processing_days,
-                       (r.state = 'disposed' AND (r.rework_state IS NULL
-                                                  OR r.rework_state = 'done')) AS finished,
-                       ((r.disposition = 'restock' AND r.state = 'disposed')
-                        OR (r.disposition = 'rework' AND r.rework_state = 'done'))
-                           AS restocked
-                  FROM overseas_return_report r
-                 WHERE r.company_id = %(company)s
-                   AND r.date >= %(date_from)s AND r.date <= %(date_to)s
-                   AND r.order_state NOT IN %(excluded)s
-            ), orders AS (
-                SELECT r.order_id, MIN(r.return_method) AS return_method,
-                       SUM(r.amount_original) AS original,
-                       SUM(r.amount_refunded) AS refunded
-                  FROM r GROUP BY r.order_id
-            ), reasons AS (
-                SELECT r.reason_id, SUM(r.product_qty) AS qty
-                  FROM r WHERE r.reason_id IS NOT NULL GROUP BY r.reason_id
-            )
-            SELECT
-                (SELECT json_build_array(
-                    COALESCE(SUM(product_qty), 0),
-                    COALESCE(SUM(qty_received) FILTER (WHERE finished), 0),
-                    COALESCE(SUM(qty_received) FILTER (WHERE finished AND restocked), 0),
-                    COALESCE(SUM(amount_original), 0),
-                    COALESCE(SUM(amount_refunded), 0),
-                    COALESCE(SUM(cost_value) FILTER (WHERE finished), 0),
-                    COALESCE(SUM(amount_recovered), 0),
-                    AVG(processing_days),
-                    percentile_cont(0.9) WITHIN GROUP (ORDER BY processing_days),
-                    COUNT(processing_days)) FROM r),
-                (SELECT json_build_array(
-                    COUNT(*),
-                    COUNT(*) FILTER (WHERE return_method = 'returnless'),
-                    COUNT(*) FILTER (WHERE refunded > 0.005),
-                    COUNT(*) FILTER (WHERE refunded > 0.005
-                                     AND refunded < original - 0.005)) FROM orders),
-                (SELECT json_agg(json_build_array(reason_id, qty)
-                                 ORDER BY qty DESC, reason_id) FROM reasons)
-        """, params)
-        lines, orders, reasons = self.env.cr.fetchone()
+        """Line, order and reason figures of the period, from the report's
+        pre-aggregated sums per day (see overseas_return_report.AGGREGATES)."""
+        Report = self.env['overseas.return.report']
+        cr = self.env.cr
+        period = """WHERE a.company_id = %(company)s
+                      AND a.date >= %(date_from)s AND a.date <= %(date_to)s"""
+        cr.execute("""
+            SELECT COALESCE(SUM(a.units), 0), COALESCE(SUM(a.qty_finished), 0),
+                   COALESCE(SUM(a.qty_restocked), 0), COALESCE(SUM(a.amount_original), 0),
+                   COALESCE(SUM(a.amount_refunded), 0), COALESCE(SUM(a.finished_cost), 0),
+                   COALESCE(SUM(a.amount_recovered), 0),
+                   COALESCE(SUM(a.processing_days_sum), 0),
+                   COALESCE(SUM(a.processing_days_n), 0)::bigint
+              FROM %s a %s
+        """ % (Report._aggregate('kpi_lines'), period), params)
         (units, finished, restocked, original, refunded, finished_cost, recovered,
-         days_avg, days_p90, days_count) = lines
-        order_count, returnless, refunded_count, partial = orders
+         days_sum, days_count) = cr.fetchone()
+        cr.execute("""
+            SELECT COALESCE(SUM(a.order_count), 0)::bigint,
+                   COALESCE(SUM(a.returnless_count), 0)::bigint,
+                   COALESCE(SUM(a.refunded_count), 0)::bigint,
+                   COALESCE(SUM(a.partial_refund_count), 0)::bigint
+              FROM %s a %s
+        """ % (Report._aggregate('kpi_orders'), period), params)
+        order_count, returnless, refunded_count, partial = cr.fetchone()
+        cr.execute("""
+            SELECT a.reason_id, SUM(a.units) FROM %s a %s AND a.reason_id IS NOT NULL
+             GROUP BY a.reason_id HAVING SUM(a.line_count) > 0
+             ORDER BY 2 DESC, 1
+        """ % (Report._aggregate('kpi_lines'), period), params)
+        reasons = cr.fetchall()
+        cr.execute("""
+            SELECT a.days, SUM(a.line_count)::bigint FROM %s a %s
+             GROUP BY a.days HAVING SUM(a.line_count) > 0 ORDER BY a.days
+        """ % (Report._aggregate('kpi_days'), period), params)
+        days_p90 = _percentile(cr.fetchall(), 0.9)
         return {
             'units': units,
             'qty_finished': finished,
@@ -220,8 +226,8 @@ class OverseasReturnKpi(models.AbstractModel):
             'amount_refunded': refunded,
             'amount_recovered': recovered,
             'recovery_rate': _ratio(recovered, finished_cost),
-            'processing_days_avg': days_avg or 0.0,
-            'processing_days_p90': days_p90 or 0.0,
+            'processing_days_avg': _ratio(days_sum, days_count),
+            'processing_days_p90': days_p90,
             'processing_count': days_count,
             'order_count': order_count,
             'returnless_count': returnless,
@@ -229,7 +235,7 @@ class OverseasReturnKpi(models.AbstractModel):
             'partial_refund_count': partial,
             'returnless_share': _ratio(returnless, order_count),
             'partial_refund_share': _ratio(partial, refunded_count),
-            'pareto': self._pareto_rows(reasons or [], pareto_limit),
+            'pareto': self._pareto_rows(reasons, pareto_limit),
         }
 
     def _pareto_rows(self, rows, limit):
@@ -262,17 +268,16 @@ class OverseasReturnKpi(models.AbstractModel):
                 cases.append("WHEN r.date_received > %%(lower_%s)s THEN '%s'" % (key, key))
                 params['lower_%s' % key] = lower
         params['now'] = now
+        # received times of the lines in quarantine, pre-aggregated
         query = """
-            SELECT bucket, SUM(qty_received), SUM(cost_value)
+            SELECT bucket, SUM(qty), SUM(value)
               FROM (
-                SELECT r.qty_received, r.cost_value, CASE %s END AS bucket
-                  FROM overseas_return_report r
-                 WHERE r.company_id = %%(company)s AND r.state IN %%(states)s
-                   AND r.order_state NOT IN %%(excluded)s
-                   AND r.date_received IS NOT NULL AND r.date_received <= %%(now)s
+                SELECT r.qty, r.value, CASE %s END AS bucket
+                  FROM %s r
+                 WHERE r.company_id = %%(company)s AND r.date_received <= %%(now)s
               ) aged
              GROUP BY bucket
-        """ % ' '.join(cases)
+        """ % (' '.join(cases), self.env['overseas.return.report']._aggregate('kpi_aging'))
         self.env.cr.execute(query, params)
         found = {bucket: (qty, value) for bucket, qty, value in self.env.cr.fetchall()}
         labels = self._aging_bucket_labels()

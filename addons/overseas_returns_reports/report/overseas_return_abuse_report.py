@@ -1,6 +1,6 @@
-from odoo import api, fields, models, tools
+from odoo import api, fields, models
 
-from .overseas_return_report import _ensure_server
+from .overseas_return_report import create_report_view
 
 
 class OverseasReturnAbuseReport(models.Model):
@@ -28,18 +28,14 @@ class OverseasReturnAbuseReport(models.Model):
     @api.model_cr
     def init(self):
         """Install/upgrade only: init is public, hence callable over RPC."""
-        _ensure_server(self)
-        tools.drop_view_if_exists(self.env.cr, self._table)
-        self.env.cr.execute("""
-            CREATE OR REPLACE VIEW %s AS (
-                SELECT o.id, o.id AS order_id, o.date_requested AS date,
-                       o.warehouse_id, o.company_id, o.channel_id, o.partner_id,
-                       o.risk_score, COALESCE(o.abuse_confirmed, FALSE) AS abuse_confirmed,
-                       CASE WHEN o.abuse_confirmed THEN 1 ELSE 0 END AS abuse_count,
-                       o.amount_total,
-                       CASE WHEN o.abuse_confirmed
-                            THEN GREATEST(o.amount_total - COALESCE(o.amount_refunded, 0), 0)
-                            ELSE 0 END AS money_saved
-                  FROM overseas_return_order o
-                 WHERE o.risk_score > 0 OR o.abuse_confirmed
-            )""" % self._table)
+        create_report_view(self, """
+            SELECT o.id, o.id AS order_id, o.date_requested AS date,
+                   o.warehouse_id, o.company_id, o.channel_id, o.partner_id,
+                   o.risk_score, COALESCE(o.abuse_confirmed, FALSE) AS abuse_confirmed,
+                   CASE WHEN o.abuse_confirmed THEN 1 ELSE 0 END AS abuse_count,
+                   o.amount_total,
+                   CASE WHEN o.abuse_confirmed
+                        THEN GREATEST(o.amount_total - COALESCE(o.amount_refunded, 0), 0)
+                        ELSE 0 END AS money_saved
+        """, 'FROM overseas_return_order o',
+            'WHERE o.risk_score > 0 OR o.abuse_confirmed')

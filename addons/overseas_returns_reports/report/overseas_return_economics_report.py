@@ -1,7 +1,7 @@
-from odoo import api, fields, models, tools
+from odoo import api, fields, models
 from odoo.addons.overseas_returns.models.overseas_return_grade import DISPOSITIONS
 
-from .overseas_return_report import _ensure_server
+from .overseas_return_report import LINE_ORDER_FROM, create_report_view
 
 
 class OverseasReturnEconomicsReport(models.Model):
@@ -31,20 +31,15 @@ class OverseasReturnEconomicsReport(models.Model):
     @api.model_cr
     def init(self):
         """Install/upgrade only: init is public, hence callable over RPC."""
-        _ensure_server(self)
-        tools.drop_view_if_exists(self.env.cr, self._table)
-        self.env.cr.execute("""
-            CREATE OR REPLACE VIEW %s AS (
-                SELECT l.id, COALESCE(l.date_disposed, l.write_date)::date AS date,
-                       l.warehouse_id, l.company_id, o.channel_id, l.product_id,
-                       l.disposition, l.proposed_disposition,
-                       COALESCE(l.disposition_overridden, FALSE) AS overridden,
-                       l.qty_received AS qty, opt.expected_recovery AS recovered,
-                       opt.expected_cost AS cost, opt.expected_net AS net,
-                       COALESCE(l.override_money_left, 0.0) AS money_left
-                  FROM overseas_return_line l
-                  JOIN overseas_return_order o ON o.id = l.order_id
-                  JOIN overseas_return_disposition_option opt
-                    ON opt.line_id = l.id AND opt.disposition = l.disposition
-                 WHERE l.state = 'disposed'
-            )""" % self._table)
+        create_report_view(self, """
+            SELECT l.id, COALESCE(l.date_disposed, l.write_date)::date AS date,
+                   l.warehouse_id, l.company_id, o.channel_id, l.product_id,
+                   l.disposition, l.proposed_disposition,
+                   COALESCE(l.disposition_overridden, FALSE) AS overridden,
+                   l.qty_received AS qty, opt.expected_recovery AS recovered,
+                   opt.expected_cost AS cost, opt.expected_net AS net,
+                   COALESCE(l.override_money_left, 0.0) AS money_left
+        """, LINE_ORDER_FROM + """
+              JOIN overseas_return_disposition_option opt
+                ON opt.line_id = l.id AND opt.disposition = l.disposition
+        """, "WHERE l.state = 'disposed'")

@@ -1,6 +1,6 @@
 from odoo import api, fields, models, tools
 
-from .overseas_return_report import _ensure_server
+from .overseas_return_report import _ensure_server, no_jit
 
 CONTROLLABLE_FAULT_PARTIES = ('seller', 'warehouse', 'carrier')
 
@@ -117,17 +117,63 @@ class OverseasReturnRateReport(models.Model):
         """ % {'controllable': str(CONTROLLABLE_FAULT_PARTIES),
                'returned': self._returned_moves(), 'moves': self._delivery_moves()}
 
+    @api.model
+    def _grouped_sql(self, where=''):
+        """Delivered and returned units per delivery day, product, channel, warehouse
+        and company (``where`` filters the ungrouped rows, alias u)."""
+        return """
+            SELECT MIN(u.sid) AS id, u.date::date AS date,
+                   u.product_id AS product_id, u.channel_id AS channel_id,
+                   u.warehouse_id AS warehouse_id, u.company_id AS company_id,
+                   SUM(u.qty_delivered)::float8 AS qty_delivered,
+                   SUM(u.qty_returned)::float8 AS qty_returned,
+                   SUM(u.qty_returned_controllable)::float8 AS qty_returned_controllable
+              FROM (%s UNION ALL %s) u %s
+             GROUP BY 2, u.product_id, u.channel_id, u.warehouse_id, u.company_id
+        """ % (self._select_delivered(), self._select_returned(), where)
+
     @api.model_cr
     def init(self):
-        """Install/upgrade only: init is public, hence callable over RPC."""
+        """Install/upgrade only: init is public, hence callable over RPC.
+
+        The grouped rows are materialized (``overseas_return_rate_report_mat``, refreshed
+        with the returns analysis); triggers on stock moves, return lines and returns
+        record the delivery days whose rows changed (``overseas_return_rate_dirty``),
+        and the view reads those days live (``overseas_return_rate_report_live``).
+        """
         _ensure_server(self)
         cr = self.env.cr
-        tools.drop_view_if_exists(cr, self._table)
-        # delivery day of moves: for the planner's estimates and for period filters
+        for view in (self._table, 'overseas_return_rate_report_dirty_live',
+                     'overseas_return_rate_report_live'):
+            tools.drop_view_if_exists(cr, view)
+        cr.execute('DROP MATERIALIZED VIEW IF EXISTS overseas_return_rate_report_mat')
+        # delivery day of moves: for the planner's estimates and for period filters;
+        # returns of a delivery: the returned units of a day read live
         cr.execute("""
             CREATE INDEX IF NOT EXISTS overseas_return_rate_sm_day_idx
-                ON stock_move ((date::date))
+                ON stock_move ((date::date));
+            CREATE INDEX IF NOT EXISTS overseas_return_rate_sm_origin_idx
+                ON stock_move (origin_returned_move_id)
+             WHERE origin_returned_move_id IS NOT NULL;
+            CREATE TABLE IF NOT EXISTS overseas_return_rate_dirty (day date PRIMARY KEY)
         """)
+        cr.execute('CREATE VIEW overseas_return_rate_report_live AS (%s)'
+                   % self._grouped_sql())
+        cr.execute('LOCK TABLE overseas_return_rate_dirty IN EXCLUSIVE MODE')
+        cr.execute('CREATE MATERIALIZED VIEW overseas_return_rate_report_mat AS (%s)'
+                   % self._grouped_sql())
+        cr.execute('DELETE FROM overseas_return_rate_dirty')
+        cr.execute('CREATE UNIQUE INDEX overseas_return_rate_report_mat_id_idx '
+                   'ON overseas_return_rate_report_mat (id)')
+        cr.execute('CREATE INDEX overseas_return_rate_report_mat_company_date_idx '
+                   'ON overseas_return_rate_report_mat (company_id, date)')
+        self._create_dirty_triggers()
+        # per changed day, its moves by index (OFFSET 0: planned per day)
+        cr.execute("""
+            CREATE VIEW overseas_return_rate_report_dirty_live AS (
+                SELECT v.* FROM overseas_return_rate_dirty d
+                 CROSS JOIN LATERAL (%s OFFSET 0) v)
+        """ % self._grouped_sql('WHERE u.date::date = d.day'))
         cr.execute("""
             CREATE OR REPLACE VIEW %s AS (
                 SELECT g.id, g.date, g.product_id, p.product_tmpl_id, t.categ_id,
@@ -137,18 +183,99 @@ class OverseasReturnRateReport(models.Model):
                             THEN 100.0 * g.qty_returned / g.qty_delivered
                        END AS return_rate
                   FROM (
-                    SELECT MIN(u.sid) AS id, u.date::date AS date,
-                           u.product_id AS product_id, u.channel_id AS channel_id,
-                           u.warehouse_id AS warehouse_id, u.company_id AS company_id,
-                           SUM(u.qty_delivered) AS qty_delivered,
-                           SUM(u.qty_returned) AS qty_returned,
-                           SUM(u.qty_returned_controllable) AS qty_returned_controllable
-                      FROM (%s UNION ALL %s) u
-                     GROUP BY 2, u.product_id, u.channel_id, u.warehouse_id, u.company_id
+                    SELECT m.* FROM overseas_return_rate_report_mat m
+                     WHERE NOT EXISTS (SELECT 1 FROM overseas_return_rate_dirty d
+                                        WHERE d.day = m.date)
+                    UNION ALL
+                    SELECT * FROM overseas_return_rate_report_dirty_live
                   ) g
                   JOIN product_product p ON p.id = g.product_id
                   JOIN product_template t ON t.id = p.product_tmpl_id
-            )""" % (self._table, self._select_delivered(), self._select_returned()))
+            )""" % self._table)
+
+    @api.model_cr
+    def _create_dirty_triggers(self):
+        """Row triggers marking the delivery days whose rows changed: done moves (a
+        return's receipt marks the day of the delivery it returns), and the returns and
+        lines those receipts belong to (state, fault party)."""
+        cr = self.env.cr
+        cr.execute("""
+            CREATE OR REPLACE FUNCTION overseas_return_rate_mark(days date[])
+            RETURNS void LANGUAGE sql AS $$
+                INSERT INTO overseas_return_rate_dirty (day)
+                SELECT DISTINCT d FROM unnest(days) d WHERE d IS NOT NULL
+                    ON CONFLICT DO NOTHING
+            $$;
+            CREATE OR REPLACE FUNCTION overseas_return_rate_mark_move()
+            RETURNS trigger LANGUAGE plpgsql AS $$
+            DECLARE
+                origins integer[];
+                days date[];
+            BEGIN
+                IF TG_OP = 'INSERT' THEN
+                    days := ARRAY[NEW.date::date];
+                    origins := ARRAY[NEW.origin_returned_move_id];
+                ELSIF TG_OP = 'DELETE' THEN
+                    days := ARRAY[OLD.date::date];
+                    origins := ARRAY[OLD.origin_returned_move_id];
+                ELSE
+                    days := ARRAY[OLD.date::date, NEW.date::date];
+                    origins := ARRAY[OLD.origin_returned_move_id,
+                                     NEW.origin_returned_move_id];
+                END IF;
+                PERFORM overseas_return_rate_mark(days || ARRAY(
+                    SELECT sm.date::date FROM stock_move sm WHERE sm.id = ANY(origins)));
+                RETURN NULL;
+            END $$;
+            CREATE OR REPLACE FUNCTION overseas_return_rate_mark_lines()
+            RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                IF TG_TABLE_NAME = 'overseas_return_line' THEN
+                    PERFORM overseas_return_rate_mark(ARRAY(
+                        SELECT dm.date::date FROM stock_move rm
+                          JOIN stock_move dm ON dm.id = rm.origin_returned_move_id
+                         WHERE rm.return_line_id = NEW.id));
+                ELSE
+                    PERFORM overseas_return_rate_mark(ARRAY(
+                        SELECT dm.date::date FROM overseas_return_line l
+                          JOIN stock_move rm ON rm.return_line_id = l.id
+                          JOIN stock_move dm ON dm.id = rm.origin_returned_move_id
+                         WHERE l.order_id = NEW.id));
+                END IF;
+                RETURN NULL;
+            END $$;
+        """)
+        triggers = [
+            ('stock_move', 'ins', 'AFTER INSERT', 'overseas_return_rate_mark_move',
+             "WHEN (NEW.state = 'done')"),
+            ('stock_move', 'upd', 'AFTER UPDATE', 'overseas_return_rate_mark_move',
+             "WHEN (OLD.state = 'done' OR NEW.state = 'done')"),
+            ('stock_move', 'del', 'AFTER DELETE', 'overseas_return_rate_mark_move',
+             "WHEN (OLD.state = 'done')"),
+            ('overseas_return_line', 'upd', 'AFTER UPDATE',
+             'overseas_return_rate_mark_lines',
+             'WHEN (OLD.fault_party IS DISTINCT FROM NEW.fault_party '
+             'OR OLD.order_id IS DISTINCT FROM NEW.order_id)'),
+            ('overseas_return_order', 'upd', 'AFTER UPDATE',
+             'overseas_return_rate_mark_lines',
+             'WHEN (OLD.state IS DISTINCT FROM NEW.state)'),
+        ]
+        for table, suffix, when, function, condition in triggers:
+            name = '%s_rate_%s_trg' % (table, suffix)
+            cr.execute('DROP TRIGGER IF EXISTS %s ON %s' % (name, table))
+            cr.execute('CREATE TRIGGER %s %s ON %s FOR EACH ROW %s EXECUTE PROCEDURE %s()'
+                       % (name, when, table, condition, function))
+
+    @api.model
+    def _refresh_materialized(self):
+        """Bring the materialized rows up to date (called by the returns analysis'
+        refresh_materialized, which checks the user)."""
+        cr = self.env.cr
+        cr.execute('LOCK TABLE overseas_return_rate_dirty IN EXCLUSIVE MODE')
+        cr.execute('REFRESH MATERIALIZED VIEW CONCURRENTLY overseas_return_rate_report_mat')
+        cr.execute('DELETE FROM overseas_return_rate_dirty')
+        cr.execute('ANALYZE overseas_return_rate_report_mat')
+        cr.execute('ANALYZE overseas_return_rate_dirty')
 
     @api.model
     def _cohort_line_ids(self, date_from, date_to, company_id, controllable=False):
@@ -170,6 +297,7 @@ class OverseasReturnRateReport(models.Model):
     def read_group(self, domain, fields, groupby, offset=0, limit=None, orderby=False,
                    lazy=True):
         """The rate of a group is its returned units over its delivered units."""
+        no_jit(self.env.cr)
         rate = 'return_rate' in fields
         if rate:
             fields = list(set(fields) | {'qty_delivered', 'qty_returned'})

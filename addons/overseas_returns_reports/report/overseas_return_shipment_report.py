@@ -1,6 +1,6 @@
-from odoo import api, fields, models, tools
+from odoo import api, fields, models
 
-from .overseas_return_report import _ensure_server
+from .overseas_return_report import create_report_view
 
 
 class OverseasReturnShipmentReport(models.Model):
@@ -29,16 +29,11 @@ class OverseasReturnShipmentReport(models.Model):
     @api.model_cr
     def init(self):
         """Install/upgrade only: init is public, hence callable over RPC."""
-        _ensure_server(self)
-        tools.drop_view_if_exists(self.env.cr, self._table)
-        self.env.cr.execute("""
-            CREATE OR REPLACE VIEW %s AS (
-                SELECT s.id, s.id AS shipment_id,
-                       COALESCE(s.date_booked, s.create_date)::date AS date,
-                       s.warehouse_id, s.company_id, s.partner_id, s.state,
-                       s.total_qty AS qty, s.total_weight AS weight,
-                       s.recoverable_value, s.freight_cost, s.total_cost,
-                       s.expected_net AS net
-                  FROM overseas_return_shipment s
-                 WHERE s.state != 'cancel'
-            )""" % self._table)
+        create_report_view(self, """
+            SELECT s.id, s.id AS shipment_id,
+                   COALESCE(s.date_booked, s.create_date)::date AS date,
+                   s.warehouse_id, s.company_id, s.partner_id, s.state,
+                   s.total_qty AS qty, s.total_weight AS weight,
+                   s.recoverable_value, s.freight_cost, s.total_cost,
+                   s.expected_net AS net
+        """, 'FROM overseas_return_shipment s', "WHERE s.state != 'cancel'")

@@ -2,6 +2,8 @@ from odoo import api, fields, models, tools
 from odoo.addons.overseas_returns.models.product_template import HAZARD_CLASSES
 from odoo.addons.overseas_returns.models.stock_production_lot import CONDITION_CODES
 
+from .overseas_return_report import LINE_ORDER_FROM, _ensure_server, create_report_view
+
 
 class OverseasReturnUnitReport(models.Model):
     """Returned units by lot or serial number: a bad batch of a supplier, serial
@@ -66,9 +68,7 @@ class OverseasReturnUnitReport(models.Model):
 
     @api.model
     def _from(self):
-        return """
-              FROM overseas_return_line l
-              JOIN overseas_return_order o ON o.id = l.order_id
+        return LINE_ORDER_FROM + """
               JOIN product_product pp ON pp.id = l.product_id
               JOIN product_template pt ON pt.id = pp.product_tmpl_id
               LEFT JOIN (SELECT line_id, count(*) AS lot_count
@@ -84,9 +84,8 @@ class OverseasReturnUnitReport(models.Model):
 
     @api.model_cr
     def init(self):
-        tools.drop_view_if_exists(self.env.cr, self._table)
-        self.env.cr.execute('CREATE OR REPLACE VIEW %s AS (%s %s %s)' % (
-            self._table, self._select(), self._from(), self._where()))
+        """Install/upgrade only: init is public, hence callable over RPC."""
+        create_report_view(self, self._select(), self._from(), self._where())
 
 
 class OverseasReturnGradedStockReport(models.Model):
@@ -113,6 +112,8 @@ class OverseasReturnGradedStockReport(models.Model):
 
     @api.model_cr
     def init(self):
+        """Install/upgrade only: init is public, hence callable over RPC."""
+        _ensure_server(self)
         tools.drop_view_if_exists(self.env.cr, self._table)
         # value: quantity at the company's cost price (ir.property), written down by
         # the percentage of the grade whose condition the lot carries

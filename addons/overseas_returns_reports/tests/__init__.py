@@ -5,3 +5,4 @@ from . import test_refunds_reach_reports
 from . import test_economics_reports
 from . import test_unit_reports
 from . import test_report_materialized
+from . import test_report_aggregates
