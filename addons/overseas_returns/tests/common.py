@@ -4,28 +4,6 @@ from odoo.tests.common import SavepointCase, at_install, post_install
 from odoo.addons.queue_job.job import Job
 
 
-def run_jobs(env, channel=None):
-    """Run the pending queue_job jobs (of ``channel``) one after the other, as the job
-    runner runs them (tests have no runner); returns their queue.job records."""
-    domain = [('state', '=', 'pending')]
-    if channel:
-        domain.append(('channel', '=', channel))
-    jobs = env['queue.job'].sudo().search(domain, order='id')
-    for job_record in jobs:
-        job = Job.load(env(user=odoo.SUPERUSER_ID), job_record.uuid)
-        job.set_started()
-        job.perform()
-        job.set_done()
-        job.store()
-    env['queue.job'].invalidate_cache()
-    return jobs
-
-
-def run_mail_jobs(env):
-    """Render and post the status e-mails queued so far."""
-    return run_jobs(env, 'root.overseas_mail')
-
-
 def set_done(moves, qty=None):
     """Validate-ready moves: reserve, then mark ``qty`` (default: the demand) as done.
 
@@ -45,6 +23,40 @@ def set_done(moves, qty=None):
             done = remaining if line == lines[-1] else min(remaining, line.product_uom_qty)
             line.qty_done = done
             remaining -= done
+
+
+def pending_jobs(env, channel=None, records=None):
+    """The pending queue_job jobs (of ``channel``, about ``records``), oldest first;
+    the database may hold others (the demo data's e-mails)."""
+    domain = [('state', '=', 'pending')]
+    if channel:
+        domain.append(('channel', '=', channel))
+    if records is not None:
+        domain.append(('model_name', '=', records._name))
+    jobs = env['queue.job'].sudo().search(domain, order='id')
+    if records is not None:
+        ids = set(records.ids)
+        jobs = jobs.filtered(lambda job: ids & set(job.record_ids or ()))
+    return jobs
+
+
+def run_jobs(env, channel=None, records=None):
+    """Run the pending jobs (see pending_jobs) one after the other, as the job runner
+    runs them (tests have no runner); returns their queue.job records."""
+    jobs = pending_jobs(env, channel, records)
+    for job_record in jobs:
+        job = Job.load(env(user=odoo.SUPERUSER_ID), job_record.uuid)
+        job.set_started()
+        job.perform()
+        job.set_done()
+        job.store()
+    env['queue.job'].invalidate_cache()
+    return jobs
+
+
+def run_mail_jobs(env, orders):
+    """Render and post the status e-mails queued so far for ``orders``."""
+    return run_jobs(env, 'root.overseas_mail', orders)
 
 
 @at_install(False)

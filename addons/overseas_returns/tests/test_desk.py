@@ -64,7 +64,7 @@ class TestMailNeverBlocks(RefundCase):
         order.action_approve()
         order.action_receive()
         self.assertEqual(order.state, 'received', 'the receipt is booked anyway')
-        run_mail_jobs(self.env)
+        run_mail_jobs(self.env, order)
         self.assertNotIn('received', order.mail_sent_kinds or '')
         self.assertTrue(order.message_ids.filtered(
             lambda message: 'could not be sent' in (message.body or '')))

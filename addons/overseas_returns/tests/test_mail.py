@@ -2,7 +2,7 @@ import re
 
 from odoo.tests.common import HttpCase, post_install, at_install
 
-from .common import ReturnsCase, run_mail_jobs
+from .common import ReturnsCase, pending_jobs, run_mail_jobs
 
 
 class TestStatusMail(ReturnsCase):
@@ -24,7 +24,7 @@ class TestStatusMail(ReturnsCase):
     def _mails(self, order, word):
         """Queued e-mails to the customer about ``order`` whose subject has ``word``
         (once the jobs rendering them have run)."""
-        run_mail_jobs(self.env)
+        run_mail_jobs(self.env, order)
         mails = self.env['mail.mail'].search([
             ('recipient_ids', 'in', self.customer.ids),
             ('model', '=', order._name), ('res_id', '=', order.id)])
@@ -68,14 +68,13 @@ class TestStatusMail(ReturnsCase):
         Mail = self.env['mail.mail']
         domain = [('model', '=', order._name), ('res_id', '=', order.id)]
         self.assertFalse(Mail.search(domain), 'nothing rendered inside the approval')
-        jobs = self.env['queue.job'].sudo().search([('channel', '=', 'root.overseas_mail')])
+        jobs = pending_jobs(self.env, 'root.overseas_mail', order)
         self.assertEqual(len(jobs), 1)
         self.assertIn('approved', order.mail_sent_kinds)
         # asked again (a retried request, a second click): still one job
         order._send_status_mail('approved')
-        self.assertEqual(self.env['queue.job'].sudo().search_count(
-            [('channel', '=', 'root.overseas_mail')]), 1)
-        self.assertEqual(len(run_mail_jobs(self.env)), 1)
+        self.assertEqual(pending_jobs(self.env, 'root.overseas_mail', order), jobs)
+        self.assertEqual(len(run_mail_jobs(self.env, order)), 1)
         self.assertEqual(len(Mail.search(domain)), 1)
         self.assertEqual(jobs.state, 'done')
 
@@ -84,7 +83,7 @@ class TestStatusMail(ReturnsCase):
         body = template.body_html
         template.body_html = '<p>${object.no_such_field.oops}</p>'
         order = self._create_received()
-        run_mail_jobs(self.env)
+        run_mail_jobs(self.env, order)
         self.assertFalse(self._mails(order, 'received'))
         self.assertNotIn('received', order.mail_sent_kinds or '')
         self.assertTrue(order.message_ids.filtered(

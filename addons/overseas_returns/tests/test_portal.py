@@ -315,7 +315,7 @@ class TestReturnsPortal(HttpCase):
         self.assertFalse(self.env['mail.mail'].search([
             ('model', '=', order._name), ('res_id', '=', order.id)]),
             'the e-mail is rendered by a job, not in the customer\'s request')
-        run_mail_jobs(self.env)
+        run_mail_jobs(self.env, order)
         mail = self.env['mail.mail'].search([('model', '=', order._name),
                                              ('res_id', '=', order.id)])
         self.assertEqual(len(mail), 1, 'the approved e-mail is queued')

@@ -162,7 +162,13 @@ class OverseasReturnRateReport(models.Model):
         cr.execute('LOCK TABLE overseas_return_rate_dirty IN EXCLUSIVE MODE')
         cr.execute('CREATE MATERIALIZED VIEW overseas_return_rate_report_mat AS (%s)'
                    % self._grouped_sql())
+        # the rows built here miss the locations an install is still creating (Odoo
+        # fills the locations' parent_left/right once every module is loaded): every
+        # delivery day reads live until the first refresh
         cr.execute('DELETE FROM overseas_return_rate_dirty')
+        cr.execute("""INSERT INTO overseas_return_rate_dirty (day)
+                      SELECT DISTINCT date::date FROM stock_move
+                       WHERE state = 'done' AND date IS NOT NULL""")
         cr.execute('CREATE UNIQUE INDEX overseas_return_rate_report_mat_id_idx '
                    'ON overseas_return_rate_report_mat (id)')
         cr.execute('CREATE INDEX overseas_return_rate_report_mat_company_date_idx '
