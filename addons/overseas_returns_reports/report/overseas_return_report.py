@@ -464,13 +464,18 @@ class OverseasReturnReport(models.Model):
         if not fields:
             return False
         names = {f.split(':')[0] for f in fields}
+        # filters and groups: on the cube's dimensions only (its sums are not columns
+        # of the cube: a filter on processing_days reads the lines)
+        filtered = set()
         for leaf in domain or []:
             if isinstance(leaf, (list, tuple)):
                 if not isinstance(leaf[0], str):
                     return False
-                names.add(leaf[0])
+                filtered.add(leaf[0])
         groupby = [groupby] if isinstance(groupby, str) else list(groupby or [])
-        names |= {gb.split(':')[0] for gb in groupby}
+        filtered |= {gb.split(':')[0] for gb in groupby}
+        if not filtered <= set(dimensions):
+            return False
         for term in (orderby or '').split(','):
             if term.strip():
                 names.add(term.split()[0].split(':')[0])

@@ -178,3 +178,13 @@ class TestReportAggregates(ReportsCase):
         self.assertEqual(by_reason[0]['reason_id'][0], self.reason['changed_mind'].id)
         self.assertEqual(by_reason[0]['product_qty'], 4.0)
         self.assertEqual(by_reason[0]['reason_id_count'], 2)
+        # a filter on a figure the cube only sums (the dashboard's processing-time
+        # drill-down) reads the lines too
+        groups = Report.read_group(
+            [('processing_days', '!=', False), ('warehouse_id', '=', self.warehouse.id)],
+            ['reason_category_id', 'product_qty'], ['reason_category_id'])
+        live = self._fetch(
+            'SELECT count(*) FROM overseas_return_report_live '
+            'WHERE processing_days IS NOT NULL AND warehouse_id = %d' % self.warehouse.id)
+        self.assertEqual(sum(group['reason_category_id_count'] for group in groups),
+                         live[0][0])
