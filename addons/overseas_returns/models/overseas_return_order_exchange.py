@@ -100,9 +100,7 @@ class OverseasReturnExchangeMixin(models.AbstractModel):
             self.write({'is_exchanged': True, 'exchange_sale_id': result.id})
         self.message_post(body=self._exchange_message(result, replacements),
                           subtype_id=self.env.ref('mail.mt_note').id)
-        result.message_post_with_view(
-            'mail.message_origin_link', values={'self': result, 'origin': self},
-            subtype_id=self.env.ref('mail.mt_note').id)
+        self._post_created_from(result)
         return result
 
     # ------------------------------------------------------------------ checks

@@ -95,6 +95,19 @@ class OverseasReturnNotifyMixin(models.AbstractModel):
             order.feedback_comment = rating and rating.feedback or False
             order.feedback_date = rating and rating.write_date or False
 
+    # ------------------------------------------------------------------ notes
+    def _post_created_from(self, record):
+        """Note in ``record``'s chatter (a credit note, an exchange sale) that it comes
+        from this return, with a link to it. Posted directly: mail's origin-link view
+        renders QWeb and runs a composer, a sixth of creating a credit note."""
+        self.ensure_one()
+        link = '<a href="#" data-oe-model="%s" data-oe-id="%d">%s</a>' % (
+            self._name, self.id, html_escape(self.display_name))
+        with returns_mail():  # a clerk without an e-mail address creates them too
+            return record.message_post(
+                body='<p>%s</p>' % (_('Created from the return %s.') % link),
+                subtype_id=self.env.ref('mail.mt_note').id, message_type='notification')
+
     # ------------------------------------------------------------------ sending
     def _mail_kinds_sent(self):
         self.ensure_one()

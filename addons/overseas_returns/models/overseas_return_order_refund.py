@@ -2,7 +2,6 @@ from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import float_compare, float_is_zero, formatLang
 
-from .mail_message import returns_mail
 from .overseas_return_guard import ensure_one_record, form_action
 
 
@@ -490,10 +489,7 @@ class OverseasReturnRefundMixin(models.AbstractModel):
         refund = self.env['account.invoice'].with_context(mail_notrack=True).create(
             self._prepare_refund_vals(proposal))
         refund = refund.with_context(mail_notrack=False)
-        with returns_mail():  # a clerk without an e-mail address refunds too
-            refund.message_post_with_view(
-                'mail.message_origin_link', values={'self': refund, 'origin': self},
-                subtype_id=self.env.ref('mail.mt_note').id)
+        self._post_created_from(refund)
         return refund
 
     def _prepare_refund_vals(self, proposal):

@@ -1,8 +1,9 @@
-from odoo import fields, models
+from odoo import api, fields, models
 
 
 class ResCompany(models.Model):
-    """Which status e-mails of returns go to the customers of the company."""
+    """Which status e-mails of returns go to the customers of the company; a change
+    of the company tree refreshes the record rules (ir_rule.py)."""
 
     _inherit = 'res.company'
 
@@ -22,3 +23,17 @@ class ResCompany(models.Model):
     overseas_mail_done = fields.Boolean(
         string='Return Done E-mail', default=True,
         help='Close the return and ask the customer for a rating.')
+
+    @api.model
+    def create(self, vals):
+        company = super(ResCompany, self).create(vals)
+        if vals.get('parent_id'):
+            self.env['ir.rule'].clear_caches()  # ir_rule.py: the company tree changed
+        return company
+
+    @api.multi
+    def write(self, vals):
+        result = super(ResCompany, self).write(vals)
+        if 'parent_id' in vals:
+            self.env['ir.rule'].clear_caches()  # ir_rule.py: the company tree changed
+        return result

@@ -131,6 +131,9 @@ class TestExchange(ReturnsCase):
         sale = order.exchange_sale_id
         self.assertTrue(sale)
         self.assertEqual(sale.state, 'draft')
+        self.assertIn('data-oe-id="%d"' % order.id, ''.join(
+            sale.message_ids.filtered(lambda message: order.name in (message.body or ''))
+            .mapped('body')), 'the quotation links the return it comes from')
         self.assertEqual(sale.exchange_return_id, order)
         self.assertEqual(sale.partner_id, self.customer)
         self.assertEqual(sale.warehouse_id, self.warehouse)

@@ -69,6 +69,12 @@ class TestRefund(RefundCase):
         self.assertEqual(refund.partner_id, self.customer)
         self.assertEqual(refund.origin, order.name)
         self.assertEqual(refund.refund_invoice_id, invoice)
+        # its chatter links the return it comes from
+        notes = refund.message_ids.filtered(
+            lambda message: 'data-oe-model="overseas.return.order"' in (message.body or ''))
+        self.assertEqual(len(notes), 1)
+        self.assertIn('data-oe-id="%d"' % order.id, notes.body)
+        self.assertIn(order.name, notes.body)
         self.assertEqual(len(refund.invoice_line_ids), 1)
         line = refund.invoice_line_ids
         self.assertEqual((line.quantity, line.price_unit, line.discount), (2.0, 100.0, 10.0))

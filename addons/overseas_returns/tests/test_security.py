@@ -50,3 +50,45 @@ class TestSecurity(ReturnsCase):
         self.assertEqual(visible, mine)
         with self.assertRaises(AccessError):
             foreign.sudo(self.user).read(['name'])
+
+    def test_company_tree_of_record_rules_follows_new_and_moved_companies(self):
+        """The rules' company tree is resolved once per user (ir_rule.py): a company
+        created under the user's, or moved out of it, is seen at the next query."""
+        Order = self.env['overseas.return.order']
+        mine = self._create_order()
+        as_user = Order.sudo(self.user)
+        # the rule's domain is computed (and cached) before the subsidiary exists
+        self.assertEqual(as_user.search([('id', '=', mine.id)]), mine)
+        branch = self.env['res.company'].create({
+            'name': 'US Branch', 'parent_id': self.company.id})
+        branch_wh = self.env['stock.warehouse'].create({
+            'name': 'Branch 3PL', 'code': 'BR3', 'company_id': branch.id})
+        theirs = self._create_order(warehouse_id=branch_wh.id, company_id=branch.id)
+        self.assertEqual(as_user.search([('id', 'in', (mine | theirs).ids)]), mine | theirs,
+                         'a subsidiary created later is part of the tree at once')
+        self.assertEqual(theirs.sudo(self.user).read(['name'])[0]['name'], theirs.name)
+        # moved to a company of its own: out of the tree, out of sight
+        holding = self.env['res.company'].create({'name': 'Other Holding'})
+        branch.write({'parent_id': holding.id})
+        self.assertEqual(as_user.search([('id', 'in', (mine | theirs).ids)]), mine)
+        with self.assertRaises(AccessError):
+            theirs.sudo(self.user).read(['name'])
+        # and back under the user's company
+        branch.write({'parent_id': self.company.id})
+        self.assertEqual(as_user.search([('id', 'in', (mine | theirs).ids)]), mine | theirs)
+
+    def test_company_tree_leaves_only_company_child_of_rewritten(self):
+        """Leaves of other models, other operators and names are left to the ORM."""
+        Rule = self.env['ir.rule']
+        Order = self.env['overseas.return.order']
+        self.assertEqual(Rule._company_tree_leaf(Order, ('company_id', '=', 1)),
+                         ('company_id', '=', 1))
+        self.assertEqual(Rule._company_tree_leaf(Order, ('partner_id', 'child_of', [1])),
+                         ('partner_id', 'child_of', [1]))
+        self.assertEqual(Rule._company_tree_leaf(Order, ('company_id', 'child_of', 'x')),
+                         ('company_id', 'child_of', 'x'))
+        self.assertEqual(Rule._company_tree_leaf(Order, '|'), '|')
+        leaf = Rule._company_tree_leaf(Order, ('company_id', 'child_of', [self.company.id]))
+        self.assertEqual(leaf[:2], ('company_id', 'in'))
+        self.assertEqual(set(leaf[2]), set(self.env['res.company'].search(
+            [('id', 'child_of', self.company.id)]).ids))
