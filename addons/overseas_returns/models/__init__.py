@@ -41,6 +41,7 @@ from . import overseas_return_deduction_type
 from . import overseas_return_rule
 from . import res_company
 from . import ir_rule
+from . import res_partner
 from . import overseas_return_scanner
 from . import overseas_return_scanner_units
 from . import overseas_return_scanner_inspection

@@ -92,6 +92,27 @@ class TestStatusMail(ReturnsCase):
         order._send_status_mail('received')
         self.assertEqual(len(self._mails(order, 'received')), 1)
 
+    def test_web_client_notification_still_reaches_an_inbox_user(self):
+        """res_partner.py skips formatting a message for nobody; someone who reads
+        notifications in Odoo (inbox) still gets them on the bus."""
+        self.manager.notification_type = 'inbox'
+        order = self._create_order()
+        Bus = self.env['bus.bus']
+        last = Bus.search([], order='id desc', limit=1).id or 0
+        order.message_post(body='Parcel opened at the bench',
+                           partner_ids=[self.manager.partner_id.id],
+                           subtype='mail.mt_comment')
+        sent = Bus.search([('id', '>', last)]).filtered(
+            lambda bus: 'ir.needaction' in bus.channel
+            and str(self.manager.partner_id.id) in bus.channel)
+        self.assertEqual(len(sent), 1)
+        self.assertIn('Parcel opened at the bench', sent.message)
+        # a note for nobody notifies nobody
+        last = Bus.search([], order='id desc', limit=1).id or 0
+        order.message_post(body='Shelf B-12', subtype='mail.mt_note')
+        self.assertFalse(Bus.search([('id', '>', last)]).filtered(
+            lambda bus: 'ir.needaction' in bus.channel))
+
     def test_switch_off_sends_nothing(self):
         self.company.write({'overseas_mail_approved': False,
                             'overseas_mail_received': False})
