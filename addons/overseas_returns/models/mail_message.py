@@ -1,26 +1,15 @@
 import logging
-import threading
-from contextlib import contextmanager
 from email.utils import formataddr
 
 from odoo import api, models
 
-from .overseas_return_guard import in_action
+from .overseas_return_guard import ThreadFlag, in_action
 
 _logger = logging.getLogger(__name__)
-_local = threading.local()
-
-
-@contextmanager
-def returns_mail():
-    """Messages written inside this block fall back to the company's address for a
-    user without one (a flag of the server's own thread: no RPC argument raises it)."""
-    depth = getattr(_local, 'depth', 0)
-    _local.depth = depth + 1
-    try:
-        yield
-    finally:
-        _local.depth = depth
+_RETURNS_MAIL = ThreadFlag()
+# Messages written inside this block fall back to the company's address for a user
+# without one.
+returns_mail = _RETURNS_MAIL.raised
 
 
 class MailMessage(models.Model):
@@ -48,7 +37,7 @@ class MailMessage(models.Model):
     @api.model
     def _get_default_from(self):
         user = self.env.user
-        if user.email or not (in_action() or getattr(_local, 'depth', 0)):
+        if user.email or not (in_action() or _RETURNS_MAIL):
             return super(MailMessage, self)._get_default_from()
         company = user.company_id.sudo()
         address = company.email or company.partner_id.email

@@ -16,18 +16,31 @@ from psycopg2.extensions import TransactionRollbackError
 from odoo import SUPERUSER_ID, _, models
 from odoo.exceptions import AccessError, UserError
 
-_local = threading.local()
 
 
-@contextmanager
-def action_writes():
-    """Inside this block the models' actions write the fields they own."""
-    depth = getattr(_local, 'depth', 0)
-    _local.depth = depth + 1
-    try:
-        yield
-    finally:
-        _local.depth = depth
+class ThreadFlag(object):
+    """A flag of the server's own thread, up inside ``with flag.raised():`` (nested
+    blocks count): no RPC argument or context key can raise it."""
+
+    def __init__(self):
+        self._local = threading.local()
+
+    @contextmanager
+    def raised(self):
+        depth = getattr(self._local, 'depth', 0)
+        self._local.depth = depth + 1
+        try:
+            yield
+        finally:
+            self._local.depth = depth
+
+    def __bool__(self):
+        return getattr(self._local, 'depth', 0) > 0
+
+
+_ACTION = ThreadFlag()
+# Inside this block the models' actions write the fields they own.
+action_writes = _ACTION.raised
 
 
 def owner_action(method):
@@ -62,7 +75,7 @@ def form_action(env, xmlid):
 
 
 def in_action():
-    return getattr(_local, 'depth', 0) > 0
+    return bool(_ACTION)
 
 
 class OverseasReturnGuardMixin(models.AbstractModel):
