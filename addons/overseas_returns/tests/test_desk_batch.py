@@ -8,13 +8,19 @@ from .common import ReturnsCase
 
 class TestDeskBatch(ReturnsCase):
 
-    def test_several_returns_in_one_call_each(self):
-        lines = [(self.earbuds, 2.0, self.reason_defect), (self.mug, 1.0, self.reason_defect)]
+    def _received_together(self, count, earbuds_qty, mug_qty):
+        """``count`` returns of earbuds and mugs, approved and received in one call
+        each (the batched paths under test)."""
         orders = self.env['overseas.return.order']
-        for _i in range(3):
-            orders |= self._create_order(lines)
+        for _i in range(count):
+            orders |= self._create_order([(self.earbuds, earbuds_qty, self.reason_defect),
+                                          (self.mug, mug_qty, self.reason_defect)])
         orders.action_approve()
         orders.action_receive()
+        return orders
+
+    def test_several_returns_in_one_call_each(self):
+        orders = self._received_together(3, 2.0, 1.0)
         self.assertEqual(set(orders.mapped('state')), {'received'})
         self.assertEqual(self.qty_at(self.earbuds, self.return_location), 6.0)
         self.assertEqual(self.qty_at(self.mug, self.return_location), 3.0)
@@ -61,12 +67,7 @@ class TestDeskBatch(ReturnsCase):
         """3 returns x 2 lines, every line its own disposition, disposed of in one
         call: quantities per location, one transfer per destination holding the moves
         of every return going there, one scrap per scrapped line, all done."""
-        orders = self.env['overseas.return.order']
-        for _i in range(3):
-            orders |= self._create_order([(self.earbuds, 1.0, self.reason_defect),
-                                          (self.mug, 2.0, self.reason_defect)])
-        orders.action_approve()
-        orders.action_receive()
+        orders = self._received_together(3, 1.0, 2.0)
         self.assertEqual(self.qty_at(self.earbuds, self.return_location), 3.0)
         self.assertEqual(self.qty_at(self.mug, self.return_location), 6.0)
         self._inspect(orders.mapped('line_ids'), 'A')
@@ -119,12 +120,7 @@ class TestDeskBatch(ReturnsCase):
 
     def test_scraps_of_several_lines_at_once(self):
         """Several scrapped lines (Odoo's stock.scrap, one each) are done together."""
-        orders = self.env['overseas.return.order']
-        for _i in range(2):
-            orders |= self._create_order([(self.earbuds, 1.0, self.reason_defect),
-                                          (self.mug, 3.0, self.reason_defect)])
-        orders.action_approve()
-        orders.action_receive()
+        orders = self._received_together(2, 1.0, 3.0)
         self._inspect(orders.mapped('line_ids'), 'F')
         lines = orders.mapped('line_ids')
         self.assertEqual(set(lines.mapped('disposition')), {'scrap'})
