@@ -192,22 +192,37 @@ def test_billing_accountant_refunds_from_the_invoicing_menu(odoo_server, browser
         'lang': lang, 'email': False,
         'groups_id': [(6, 0, [xmlid(admin_rpc, 'account.group_account_invoice'),
                               xmlid(admin_rpc, 'base.group_user')])]})
-    order_id = returned_to_refund(admin_rpc, lang[:2])
-    name = admin_rpc.call('overseas.return.order', 'read', [order_id], ['name'])[0]['name']
+    # two returns to refund: the first credit note of a new user fills the server's
+    # caches of that user (record rules, access rights); the second is every later one
+    order_ids = [returned_to_refund(admin_rpc, lang[:2]) for _i in range(2)]
     driver.delete_all_cookies()
     login(driver, odoo_server, login_name, 'billing')
+    refund_ms = []
+    for order_id in order_ids:
+        refund_ms.append(_refund_from_the_invoicing_menu(
+            driver, odoo_server, admin_rpc, lang, order_id, shots=not refund_ms))
+    print('\n[desk %s] server time: Create Credit Note %d ms (the new user\'s first), '
+          '%d ms (the next)' % (lang, refund_ms[0], refund_ms[1]))
+
+
+def _refund_from_the_invoicing_menu(driver, odoo_server, admin_rpc, lang, order_id, shots):
+    """Invoicing > Customers > Returns to Refund, the return, Refund, Create Credit
+    Note: the server time of that last click."""
+    name = admin_rpc.call('overseas.return.order', 'read', [order_id], ['name'])[0]['name']
     # Invoicing > Customers > Returns to Refund
     menu_id = xmlid(admin_rpc, 'overseas_returns.overseas_return_order_menu_to_refund')
     action_id = xmlid(admin_rpc, 'overseas_returns.overseas_return_order_action_to_refund')
     driver.get('%s/web#menu_id=%d&action=%d' % (odoo_server.url, menu_id, action_id))
     wait(driver).until(EC.presence_of_element_located((By.CSS_SELECTOR, '.o_list_view')))
     settle(driver)
-    screenshot(driver, 'desk-accountant-to-refund-%s.png' % lang)
+    if shots:
+        screenshot(driver, 'desk-accountant-to-refund-%s.png' % lang)
     click(driver, "//td[normalize-space(.)='%s']" % name, By.XPATH)
     wait(driver).until(EC.presence_of_element_located((By.CSS_SELECTOR, '.oe_title h1')))
     settle(driver)
     no_error_dialog(driver)
-    screenshot(driver, 'desk-accountant-return-%s.png' % lang)
+    if shots:
+        screenshot(driver, 'desk-accountant-return-%s.png' % lang)
     header_button(driver, tr(admin_rpc, lang, 'Refund'))
     visible(driver, '.modal-footer')
     dialog_button(driver, tr(admin_rpc, lang, 'Create Credit Note'))
@@ -216,10 +231,12 @@ def test_billing_accountant_refunds_from_the_invoicing_menu(odoo_server, browser
             'account.invoice', 'search', [('overseas_return_id', '=', order_id)]):
         time.sleep(0.3)
     settle(driver)
-    refund_ms = button_ms(driver)
+    server_ms = button_ms(driver)
     refunds = admin_rpc.call('account.invoice', 'search_read',
                              [('overseas_return_id', '=', order_id)], fields=['type', 'state'])
     assert refunds and refunds[0]['type'] == 'out_refund'
     no_error_dialog(driver)
-    screenshot(driver, 'desk-accountant-credit-note-%s.png' % lang)
-    print('\n[desk %s] server time: Create Credit Note %d ms' % (lang, refund_ms))
+    if shots:
+        screenshot(driver, 'desk-accountant-credit-note-%s.png' % lang)
+    return server_ms
+
