@@ -75,7 +75,7 @@ def generate(env, n_lines, company, warehouse, partner, products, channels):
     # one delivery per order, shipped on a day of the generated year
     cr.execute("""
         CREATE TEMP TABLE bench_order ON COMMIT DROP AS
-        SELECT g AS n, (DATE %(year_from)s + (g * 7919 %% 330)) AS day
+        SELECT g AS n, (DATE %(year_from)s + (g::bigint * 7919 %% 330)::integer) AS day
           FROM generate_series(1, %(orders)s) g
     """, dict(params, year_from=YEAR_FROM))
     cr.execute("""
