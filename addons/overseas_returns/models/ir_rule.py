@@ -40,13 +40,17 @@ class IrRule(models.Model):
         if not isinstance(ids, (list, tuple)) or not all(
                 isinstance(i, int) and not isinstance(i, bool) for i in ids):
             return leaf  # names or records: left to the ORM
-        comodel = model
+        # only a path of many2one fields whose last one, on another model, points to
+        # res.company: there child_of means "these companies and their descendants".
+        # Elsewhere the ORM reads it otherwise (on res.company's own parent_id it is the
+        # company itself that is in the tree, on child_ids it walks up to the parents).
+        owner, last_owner = model, None
         for name in path.split('.'):
-            field = comodel._fields.get(name)
-            if field is None or not field.relational:
+            field = owner._fields.get(name)
+            if field is None or field.type != 'many2one':
                 return leaf
-            comodel = self.env[field.comodel_name]
-        if comodel._name != 'res.company':
+            last_owner, owner = owner, self.env[field.comodel_name]
+        if owner._name != 'res.company' or last_owner._name == 'res.company':
             return leaf
         companies = self.env['res.company'].sudo().with_context(active_test=False)
         return (path, 'in', companies.search([('id', 'child_of', list(ids))]).ids)

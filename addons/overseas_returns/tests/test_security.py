@@ -77,6 +77,38 @@ class TestSecurity(ReturnsCase):
         branch.write({'parent_id': self.company.id})
         self.assertEqual(as_user.search([('id', 'in', (mine | theirs).ids)]), mine | theirs)
 
+    def test_company_tree_rules_select_what_odoo_selects(self):
+        """Three levels of companies, a user at the bottom: every rule read with the
+        company tree resolved selects the same records as Odoo's own rule domain
+        (company fields, a path through the warehouse, res.company's own tree)."""
+        from ..models.ir_rule import IrRule as ReturnsIrRule
+        Company = self.env['res.company']
+        mid = Company.create({'name': 'EU Holding', 'parent_id': self.company.id})
+        low = Company.create({'name': 'DE Shop', 'parent_id': mid.id})
+        user = self.env['res.users'].with_context(no_reset_password=True).create({
+            'name': 'DE Clerk', 'login': 'ort_de_clerk', 'email': 'de@example.com',
+            'company_id': low.id, 'company_ids': [(6, 0, (self.company | mid | low).ids)],
+            'groups_id': [(6, 0, [self.env.ref('overseas_returns.group_returns_user').id,
+                                  self.env.ref('base.group_user').id])]})
+        for company in (self.company, mid, low):
+            self.env['res.partner'].create({'name': 'Buyer of %s' % company.name,
+                                            'company_id': company.id})
+        Rule = self.env['ir.rule'].sudo(user)
+        for model_name in ('res.partner', 'res.company', 'overseas.return.order',
+                           'stock.warehouse', 'stock.location', 'stock.move',
+                           'stock.picking.type', 'account.invoice', 'sale.order',
+                           'ir.property'):
+            for mode in ('read', 'write'):
+                ours = Rule._compute_domain(model_name, mode)
+                odoo = super(ReturnsIrRule, Rule)._compute_domain(model_name, mode)
+                Model = self.env[model_name].sudo().with_context(active_test=False)
+                self.assertEqual(Model.search(ours or []), Model.search(odoo or []),
+                                 '%s (%s)' % (model_name, mode))
+        top_partner = self.env['res.partner'].search(
+            [('company_id', '=', self.company.id), ('name', 'like', 'Buyer of')])
+        self.assertEqual(top_partner.sudo(user).read(['name'])[0]['name'],
+                         top_partner.name, 'the parent companies\' partners stay in sight')
+
     def test_company_tree_leaves_only_company_child_of_rewritten(self):
         """Leaves of other models, other operators and names are left to the ORM."""
         Rule = self.env['ir.rule']
@@ -88,6 +120,13 @@ class TestSecurity(ReturnsCase):
         self.assertEqual(Rule._company_tree_leaf(Order, ('company_id', 'child_of', 'x')),
                          ('company_id', 'child_of', 'x'))
         self.assertEqual(Rule._company_tree_leaf(Order, '|'), '|')
+        Partner = self.env['res.partner']
+        self.assertEqual(  # child_ids: the ORM walks up the tree there
+            Rule._company_tree_leaf(Partner, ('company_id.child_ids', 'child_of', [1])),
+            ('company_id.child_ids', 'child_of', [1]))
+        self.assertEqual(  # on res.company itself: left to the ORM
+            Rule._company_tree_leaf(self.env['res.company'], ('parent_id', 'child_of', [1])),
+            ('parent_id', 'child_of', [1]))
         leaf = Rule._company_tree_leaf(Order, ('company_id', 'child_of', [self.company.id]))
         self.assertEqual(leaf[:2], ('company_id', 'in'))
         self.assertEqual(set(leaf[2]), set(self.env['res.company'].search(
