@@ -38,6 +38,27 @@ class ThreadFlag(object):
         return getattr(self._local, 'depth', 0) > 0
 
 
+class ThreadValue(object):
+    """A value of the server's own thread, set inside ``with holder.set(value):``
+    and restored after: no RPC argument or context key can set it."""
+
+    def __init__(self, default=None):
+        self._local = threading.local()
+        self._default = default
+
+    @contextmanager
+    def set(self, value):
+        previous = self.get()
+        self._local.value = value
+        try:
+            yield
+        finally:
+            self._local.value = previous
+
+    def get(self):
+        return getattr(self._local, 'value', self._default)
+
+
 _ACTION = ThreadFlag()
 # Inside this block the models' actions write the fields they own.
 action_writes = _ACTION.raised

@@ -1,8 +1,12 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 
-from .overseas_return_guard import owner_action
+from .overseas_return_guard import ThreadValue, owner_action
 from .overseas_return_reason import FAULT_PARTIES
+
+# ids of the lines the desk's batch (overseas.return.line._open_inspections) has locked
+# in this transaction: a value of the server's own thread, which no caller can pass
+LINES_LOCKED_FOR_INSPECTION = ThreadValue(default=frozenset())
 
 
 class OverseasReturnInspection(models.Model):
@@ -60,9 +64,8 @@ class OverseasReturnInspection(models.Model):
             {name: value for name, value in vals.items() if name != 'line_id'})
         line = self.env['overseas.return.line'].browse(vals.get('line_id'))
         # the desk's batch (_open_inspections) locked all its lines once already, in
-        # this transaction; the state check below and the unique index of open
-        # inspections hold either way
-        if line.id not in (self.env.context.get('overseas_return_locked_line_ids') or ()):
+        # this transaction
+        if line.id not in LINES_LOCKED_FOR_INSPECTION.get():
             line._lock_for_update()
         if not line.exists() or line.state != 'received':
             raise UserError(_('Only received lines can be inspected.'))

@@ -10,6 +10,7 @@ from odoo.tools import float_compare, float_is_zero, float_round, mute_logger
 
 from .overseas_return_grade import DISPOSITIONS
 from .overseas_return_guard import owner_action
+from .overseas_return_inspection import LINES_LOCKED_FOR_INSPECTION
 from .overseas_return_line_economics import ECONOMICS_OWNED_FIELDS
 from .overseas_return_reason import FAULT_PARTIES
 
@@ -466,25 +467,24 @@ class OverseasReturnLine(models.Model):
             todo.mapped('product_id'))
         # stored related fields of the new inspections: computed once for all at the
         # end; the lines are locked above, once for the whole batch
-        Inspection = Inspection.with_context(recompute=False,
-                                             overseas_return_locked_line_ids=self.ids)
-        for line in todo:
-            template = templates.get(line.product_id)
-            check_vals = []
-            for item in (template.item_ids if template else []):
-                applies = item._applies_to_product(line.product_id)
-                check_vals.append((0, 0, {'name': item.name, 'sequence': item.sequence,
-                                          'applies': applies,
-                                          'result': False if applies else 'na'}))
-            open_inspections |= Inspection.create({
-                'line_id': line.id,
-                'template_id': template.id if template else False,
-                'fault_party': line.fault_party or line.reason_id.fault_party,
-                'check_ids': check_vals,
-            })
+        Inspection = Inspection.with_context(recompute=False)
+        with LINES_LOCKED_FOR_INSPECTION.set(frozenset(self.ids)):
+            for line in todo:
+                template = templates.get(line.product_id)
+                check_vals = []
+                for item in (template.item_ids if template else []):
+                    applies = item._applies_to_product(line.product_id)
+                    check_vals.append((0, 0, {'name': item.name, 'sequence': item.sequence,
+                                              'applies': applies,
+                                              'result': False if applies else 'na'}))
+                open_inspections |= Inspection.create({
+                    'line_id': line.id,
+                    'template_id': template.id if template else False,
+                    'fault_party': line.fault_party or line.reason_id.fault_party,
+                    'check_ids': check_vals,
+                })
         open_inspections.recompute()
-        return open_inspections.with_context(recompute=True,
-                                             overseas_return_locked_line_ids=None)
+        return open_inspections.with_context(recompute=True)
 
     # ------------------------------------------------------------------ unit split
     @api.multi

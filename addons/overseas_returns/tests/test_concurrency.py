@@ -81,6 +81,28 @@ class TestConcurrency(TransactionCase):
         self.assertEqual(line2.state, 'disposed')
 
 
+    def test_no_context_key_skips_the_inspection_lock(self):
+        """The desk's batch tells the inspection's create which lines it has locked
+        through a value of the server's own thread: a caller who passes a context key
+        naming the line still waits for (here: is refused by) the other worker's lock."""
+        self.env1['overseas.return.order'].browse(self.order_id).action_receive()
+        self.cr1.commit()
+        line1 = self.env1['overseas.return.line'].browse(self.line_id)
+        line1._lock_for_update()                          # worker 1 is on the line
+        Inspection2 = self.env2['overseas.return.inspection'].with_context(
+            overseas_return_locked_line_ids=[self.line_id])
+        with self.assertRaises(UserError) as refused:
+            Inspection2.create({'line_id': self.line_id})
+        self.assertIn('Someone else is processing', refused.exception.name)
+        self.cr2.rollback()
+        self.cr1.rollback()
+        # once worker 1 is gone, the inspection starts
+        Inspection2.create({'line_id': self.line_id})
+        self.assertEqual(self.env2['overseas.return.inspection'].search_count(
+            [('line_id', '=', self.line_id), ('state', '=', 'draft')]), 1)
+        self.cr2.rollback()
+
+
 @at_install(False)
 @post_install(True)
 class TestConcurrentClaims(TransactionCase):
