@@ -80,7 +80,6 @@ class TestConcurrency(TransactionCase):
         self.assertEqual(self._qty(self.env2, warehouse.return_location_id), 0.0)
         self.assertEqual(line2.state, 'disposed')
 
-
     def test_no_context_key_skips_the_inspection_lock(self):
         """The desk's batch tells the inspection's create which lines it has locked
         through a value of the server's own thread: a caller who passes a context key
