@@ -17,7 +17,6 @@ from odoo import SUPERUSER_ID, _, models
 from odoo.exceptions import AccessError, UserError
 
 
-
 class ThreadFlag(object):
     """A flag of the server's own thread, up inside ``with flag.raised():`` (nested
     blocks count): no RPC argument or context key can raise it."""
