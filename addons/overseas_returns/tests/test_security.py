@@ -93,17 +93,27 @@ class TestSecurity(ReturnsCase):
         for company in (self.company, mid, low):
             self.env['res.partner'].create({'name': 'Buyer of %s' % company.name,
                                             'company_id': company.id})
-        Rule = self.env['ir.rule'].sudo(user)
-        for model_name in ('res.partner', 'res.company', 'overseas.return.order',
-                           'stock.warehouse', 'stock.location', 'stock.move',
-                           'stock.picking.type', 'account.invoice', 'sale.order',
-                           'ir.property'):
-            for mode in ('read', 'write'):
-                ours = Rule._compute_domain(model_name, mode)
-                odoo = super(ReturnsIrRule, Rule)._compute_domain(model_name, mode)
-                Model = self.env[model_name].sudo().with_context(active_test=False)
-                self.assertEqual(Model.search(ours or []), Model.search(odoo or []),
-                                 '%s (%s)' % (model_name, mode))
+        # records of each company: a warehouse (with its locations and operation types)
+        self.env['stock.warehouse'].create({'name': 'DE 3PL', 'code': 'DE3',
+                                            'company_id': low.id})
+        self.env['stock.warehouse'].create({'name': 'EU 3PL', 'code': 'EU3',
+                                            'company_id': mid.id})
+        for company in (mid, low):  # the user in the middle of the tree, then below
+            user.write({'company_id': company.id})
+            Rule = self.env['ir.rule'].sudo(user)
+            for model_name in ('res.partner', 'res.company', 'overseas.return.order',
+                               'stock.warehouse', 'stock.location', 'stock.move',
+                               'stock.picking.type', 'account.invoice', 'sale.order',
+                               'ir.property'):
+                for mode in ('read', 'write'):
+                    ours = Rule._compute_domain(model_name, mode)
+                    odoo = super(ReturnsIrRule, Rule)._compute_domain(model_name, mode)
+                    Model = self.env[model_name].sudo().with_context(active_test=False)
+                    self.assertEqual(Model.search(ours or []), Model.search(odoo or []),
+                                     '%s (%s), user in %s' % (model_name, mode,
+                                                              company.name))
+        ours = self.env['ir.rule'].sudo(user)._compute_domain('stock.warehouse', 'read')
+        self.assertIn(('company_id', 'in', [low.id]), ours, 'the tree is resolved')
         top_partner = self.env['res.partner'].search(
             [('company_id', '=', self.company.id), ('name', 'like', 'Buyer of')])
         self.assertEqual(top_partner.sudo(user).read(['name'])[0]['name'],
