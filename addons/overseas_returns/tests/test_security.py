@@ -78,9 +78,10 @@ class TestSecurity(ReturnsCase):
         self.assertEqual(as_user.search([('id', 'in', (mine | theirs).ids)]), mine | theirs)
 
     def test_company_tree_rules_select_what_odoo_selects(self):
-        """Three levels of companies, a user at the bottom: every rule read with the
-        company tree resolved selects the same records as Odoo's own rule domain
-        (company fields, a path through the warehouse, res.company's own tree)."""
+        """Three levels of companies, a user in the middle company and then in the
+        bottom one: every rule read with the company tree resolved selects the same
+        records as Odoo's own rule domain (company fields, a path through the
+        warehouse, res.company's own tree)."""
         from ..models.ir_rule import IrRule as ReturnsIrRule
         Company = self.env['res.company']
         mid = Company.create({'name': 'EU Holding', 'parent_id': self.company.id})
