@@ -24,8 +24,10 @@ class AccountInvoice(models.Model):
             refund.overseas_return_id.sudo()._check_refund_invoice_limits(refund.sudo())
         # a clerk without an e-mail address validates a return's credit note too
         with returns_mail() if refunds else nullcontext():
-            result = super(AccountInvoice, self).action_invoice_open()
-            refunds._reconcile_with_refunded_invoice()
+            with self.env.norecompute() if refunds else nullcontext():
+                result = super(AccountInvoice, self).action_invoice_open()
+                refunds._reconcile_with_refunded_invoice()
+            self.recompute()
             refunds.mapped('overseas_return_id')._update_state_from_refunds()
             for refund in refunds:
                 refund.overseas_return_id._send_status_mail(

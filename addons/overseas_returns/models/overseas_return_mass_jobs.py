@@ -11,6 +11,8 @@ from odoo.exceptions import AccessError, UserError
 
 from odoo.addons.queue_job.job import job
 
+from .queue_jobs import delayed
+
 MASS_JOB_RECORDS = 20
 PARAM_MASS_JOB_RECORDS = 'overseas_returns.mass_job_records'
 MASS_CHUNK = 20
@@ -71,7 +73,7 @@ class OverseasReturnLine(models.Model):
             raise UserError(_('Choose a disposition for %s first.')
                             % ', '.join(undecided[:20].mapped('display_name')))
         for start in range(0, len(self), MASS_CHUNK):
-            self[start:start + MASS_CHUNK].with_delay(description=_(
+            delayed(self[start:start + MASS_CHUNK], description=_(
                 'Dispose of returned products'))._job_mass_dispose()
         return True
 
@@ -102,7 +104,7 @@ class OverseasReturnOrder(models.Model):
                 order.action_create_refund()
             return True
         for start in range(0, len(self), MASS_CHUNK):
-            self[start:start + MASS_CHUNK].with_delay(description=_(
+            delayed(self[start:start + MASS_CHUNK], description=_(
                 'Refund returns'))._job_mass_refund()
         return True
 

@@ -8,6 +8,7 @@ from odoo.tools import html_escape
 from odoo.addons.queue_job.job import job
 
 from .mail_message import returns_mail
+from .queue_jobs import delayed
 
 FEEDBACK_RATINGS = [
     ('1', 'Very poor'),
@@ -141,7 +142,8 @@ class OverseasReturnNotifyMixin(models.AbstractModel):
             # not render themselves; the message still names them as its author
             sudo_order = order.sudo()
             sudo_order.write({'mail_sent_kinds': ','.join(sorted(sent | {key}))})
-            sudo_order.with_delay(
+            delayed(
+                sudo_order,
                 channel=MAIL_CHANNEL,
                 identity_key='overseas_return_mail:%s:%s' % (order.id, key),
                 description=_('Return %(name)s: "%(kind)s" e-mail to the customer') % {

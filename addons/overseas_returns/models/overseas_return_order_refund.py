@@ -78,7 +78,8 @@ class OverseasReturnRefundMixin(models.AbstractModel):
                 if refund.state in ('open', 'paid'))
             refundable = 0.0
             if order._refund_allowed_state():
-                proposal = order_sudo._refund_proposal(include_drafts=False)
+                proposal = order_sudo._refund_proposal(include_drafts=False,
+                                                       for_totals=True)
                 refundable = order_sudo._refund_totals(proposal)[1]
             currency = order.currency_id or order.company_id.currency_id
             refundable = currency.round(max(refundable, 0.0))
@@ -217,8 +218,13 @@ class OverseasReturnRefundMixin(models.AbstractModel):
             credited[inv_line.return_line_id.id] = (amount, codes)
         return credited
 
-    def _refund_proposal(self, include_drafts=True):
-        """Credit note line values: returned products minus the policy's deductions."""
+    def _refund_proposal(self, include_drafts=True, for_totals=False):
+        """Credit note line values: returned products minus the policy's deductions.
+
+        ``for_totals``: only the amounts are wanted (the stored refund figures), so the
+        lines' labels and income accounts, a product name and an ``ir.property`` lookup
+        each, are left out. Otherwise each product's account is looked up once.
+        """
         self.ensure_one()
         lines = self._refund_lines()
         if not lines:
@@ -230,6 +236,7 @@ class OverseasReturnRefundMixin(models.AbstractModel):
         fiscal_position = self.invoice_id.fiscal_position_id or \
             self.partner_id.property_account_position_id
         deduction_types = self._deduction_types()
+        accounts = None if for_totals else {}
         proposal = []
         for line in lines:
             inv_line = matched.get(line)
@@ -242,14 +249,15 @@ class OverseasReturnRefundMixin(models.AbstractModel):
             else:
                 price_unit, discount = line.price_unit, 0.0
                 taxes = self._product_taxes(line.product_id, fiscal_position)
-                account = self._income_account(line.product_id, fiscal_position)
+                account = self._income_account(line.product_id, fiscal_position, accounts)
             base = currency.round(quantity * price_unit * (1 - discount / 100.0))
             done_amount, done_codes = credited.get(line.id, (0.0, set()))
             vals = {
                 'return_line_id': line.id, 'product_id': line.product_id.id,
-                'name': line.product_id.display_name, 'quantity': quantity,
+                'name': '' if for_totals else line.product_id.display_name,
+                'quantity': quantity,
                 'price_unit': price_unit, 'discount': discount, 'tax_ids': taxes.ids,
-                'account_id': account.id, 'uom_id': line.product_uom_id.id,
+                'account_id': account and account.id, 'uom_id': line.product_uom_id.id,
                 'sale_line_ids': (line.sale_line_id | inv_line.sale_line_ids).ids
                 if inv_line else line.sale_line_id.ids,
             }
@@ -271,7 +279,7 @@ class OverseasReturnRefundMixin(models.AbstractModel):
                 if percent and code not in done_codes and code in deduction_types:
                     proposal.append(self._deduction_vals(
                         deduction_types[code], currency.round(base * percent / 100.0),
-                        taxes, line))
+                        taxes, line, accounts))
         label_fee = max([rule.return_label_fee for rule in rules.values()
                          if rule and not rule.refund_return_shipping] or [0.0])
         label_done = any('return_label' in codes for _amount, codes in credited.values())
@@ -282,7 +290,7 @@ class OverseasReturnRefundMixin(models.AbstractModel):
             label_type = deduction_types['return_label']
             proposal.append(self._deduction_vals(
                 label_type, fee, self._product_taxes(label_type.product_id, fiscal_position),
-                None))
+                None, accounts))
         return proposal
 
     def _product_taxes(self, product, fiscal_position):
@@ -295,28 +303,40 @@ class OverseasReturnRefundMixin(models.AbstractModel):
             order='company_id')
         return {deduction.code: deduction for deduction in types}
 
-    def _deduction_vals(self, deduction_type, amount, taxes, line):
-        """A deduction lowers the refund (goodwill raises it): a signed price."""
+    def _deduction_vals(self, deduction_type, amount, taxes, line, accounts=None):
+        """A deduction lowers the refund (goodwill raises it): a signed price.
+
+        ``accounts``: see _income_account; None leaves the account and label out (the
+        amounts alone are wanted)."""
         sign = 1 if deduction_type.code == 'goodwill' else -1
         fiscal_position = self.invoice_id.fiscal_position_id or \
             self.partner_id.property_account_position_id
         account = deduction_type.account_id or self._income_account(
-            deduction_type.product_id, fiscal_position)
+            deduction_type.product_id, fiscal_position, accounts)
         name = deduction_type.name
-        if line:
+        if line and accounts is not None:
             name = '%s - %s' % (deduction_type.name, line.product_id.display_name)
         return {
             'return_line_id': line.id if line else False,
             'return_deduction_type': deduction_type.code,
             'product_id': deduction_type.product_id.id, 'name': name, 'quantity': 1.0,
             'price_unit': sign * amount, 'discount': 0.0, 'tax_ids': taxes.ids,
-            'account_id': account.id, 'uom_id': deduction_type.product_id.uom_id.id,
+            'account_id': account and account.id,
+            'uom_id': deduction_type.product_id.uom_id.id,
         }
 
-    def _income_account(self, product, fiscal_position):
-        """May be empty: amounts are proposed anyway, the credit note then refuses."""
-        return self.env['account.invoice.line'].get_invoice_line_account(
-            'out_refund', product, fiscal_position, self.company_id)
+    def _income_account(self, product, fiscal_position, accounts=None):
+        """May be empty: amounts are proposed anyway, the credit note then refuses.
+
+        ``accounts`` is a {product id: account} memo for one proposal (the same fee
+        product recurs on every line); None: no account is wanted, False is returned.
+        """
+        if accounts is None:
+            return False
+        if product.id not in accounts:
+            accounts[product.id] = self.env['account.invoice.line'].get_invoice_line_account(
+                'out_refund', product, fiscal_position, self.company_id)
+        return accounts[product.id]
 
     # ------------------------------------------------------------------ amounts
     def _line_totals(self, vals):

@@ -78,6 +78,20 @@ class TestStatusMail(ReturnsCase):
         self.assertEqual(len(Mail.search(domain)), 1)
         self.assertEqual(jobs.state, 'done')
 
+    def test_queued_job_has_no_chatter_until_it_fails(self):
+        """A job is stored without a "created" message or a follower (the step that
+        queues it pays for neither); a failure still reaches the job managers."""
+        order = self._create_order()
+        order.sudo(self.manager).action_approve()
+        job_record = pending_jobs(self.env, 'root.overseas_mail', order)
+        self.assertEqual(len(job_record), 1)
+        self.assertFalse(job_record.message_ids)
+        self.assertFalse(job_record.message_follower_ids)
+        job_record.write({'state': 'failed'})
+        self.assertIn(self.env.ref('base.user_root').partner_id,
+                      job_record.message_follower_ids.mapped('partner_id'))
+        self.assertTrue(job_record.message_ids)
+
     def test_failed_job_forgets_the_mail_for_a_later_send(self):
         template = self.env.ref('overseas_returns.overseas_return_mail_template_received')
         body = template.body_html

@@ -22,6 +22,7 @@ from odoo.addons.queue_job.exception import RetryableJobError
 from odoo.addons.queue_job.job import job
 
 from ..models.overseas_return_guard import action_writes
+from ..models.queue_jobs import delayed
 
 _logger = logging.getLogger(__name__)
 
@@ -412,7 +413,7 @@ class OverseasReturnImport(models.TransientModel):
                             % {'file': self._file_label()})
         self.write({'state': 'running', 'row_total': row_count, 'job_message': False,
                     'error_count': 0, 'error_file': False})
-        self.with_delay(description=_('Check the return manifest %(file)s') % {
+        delayed(self, description=_('Check the return manifest %(file)s') % {
             'file': self._file_label()})._job_prepare_import()
         return self._action_reopen()
 
@@ -472,16 +473,16 @@ class OverseasReturnImport(models.TransientModel):
                 data = json.dumps({'header': header_text, 'rows': [
                     [record['row'], [_as_text(cell) for cell in record['cells']]]
                     for record in chunk]})
-                delayed = self.with_delay(description=_(
+                chunk_job = delayed(self, description=_(
                     'Import rows of the return manifest %(file)s (part %(part)s of '
                     '%(parts)s)') % {'file': self._file_label(), 'part': sequence + 1,
                                      'parts': len(chunks)})._job_import_chunk(sequence)
                 self.env.cr.execute("""
                     INSERT INTO %s (import_id, sequence, rows, data, job_uuid)
                     VALUES (%%s, %%s, %%s, %%s, %%s)""" % CHUNK_TABLE,
-                                    (self.id, sequence, rows, data, delayed.uuid))
+                                    (self.id, sequence, rows, data, chunk_job.uuid))
             # retried until every chunk is done, without counting the retries
-            self.with_delay(max_retries=0, description=_(
+            delayed(self, max_retries=0, description=_(
                 'Result of the return manifest %(file)s') % {
                 'file': self._file_label()})._job_finish_import()
             return _('%(count)s chunks queued') % {'count': len(chunks)}

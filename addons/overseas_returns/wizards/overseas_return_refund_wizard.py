@@ -35,18 +35,22 @@ class OverseasReturnRefundWizard(models.TransientModel):
                  'missing_parts_amount', 'goodwill_amount')
     def _compute_amount_total(self):
         for wizard in self:
-            wizard.amount_total = wizard.order_id._refund_totals(wizard._proposal())[1] \
+            wizard.amount_total = wizard.order_id._refund_totals(
+                wizard._proposal(for_totals=True))[1] \
                 if wizard.order_id else 0.0
 
-    def _proposal(self):
+    def _proposal(self, for_totals=False):
+        """The credit note lines; ``for_totals``: amounts only, no income accounts."""
         proposal = [line._to_proposal() for line in self.line_ids]
         order = self.order_id
         types = order._deduction_types()
         taxes = self.env['account.tax']
+        accounts = None if for_totals else {}
         for code, amount in (('missing_parts', self.missing_parts_amount),
                              ('goodwill', self.goodwill_amount)):
             if amount:
-                proposal.append(order._deduction_vals(types[code], amount, taxes, None))
+                proposal.append(order._deduction_vals(types[code], amount, taxes, None,
+                                                      accounts))
         return proposal
 
     @api.multi

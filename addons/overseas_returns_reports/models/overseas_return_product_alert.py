@@ -3,6 +3,7 @@ from datetime import timedelta
 from odoo import SUPERUSER_ID, _, api, fields, models
 from odoo.tools import html_escape
 
+from odoo.addons.overseas_returns.models.queue_jobs import delayed
 from odoo.addons.queue_job.job import job
 
 PARAM_PREFIX = 'overseas_returns_reports.'
@@ -91,7 +92,7 @@ class OverseasReturnProductAlert(models.AbstractModel):
     def _cron_enqueue_product_alerts(self):
         """Scheduled daily: the check runs as a job (channel root.overseas_reports),
         so that the cron worker is free at once and the check can run on any node."""
-        return self.with_delay(description=_('Product return alerts')) \
+        return delayed(self, description=_('Product return alerts')) \
             ._cron_product_alerts()
 
     @api.model
