@@ -24,8 +24,12 @@ class AccountInvoice(models.Model):
             refund.overseas_return_id.sudo()._check_refund_invoice_limits(refund.sudo())
         # a clerk without an e-mail address validates a return's credit note too
         with returns_mail() if refunds else nullcontext():
-            with self.env.norecompute() if refunds else nullcontext():
-                result = super(AccountInvoice, self).action_invoice_open()
+            result = super(AccountInvoice, self).action_invoice_open()
+            # applying the credit note writes the same lines and invoices several
+            # times: their stored figures are computed once, after. Not around
+            # super(): Odoo posts in the customer's language, and the deferred state
+            # change would be tracked in it
+            with self.env.norecompute():
                 refunds._reconcile_with_refunded_invoice()
             self.recompute()
             refunds.mapped('overseas_return_id')._update_state_from_refunds()

@@ -93,6 +93,27 @@ class TestRefund(RefundCase):
         self.assertEqual(refund.state, 'paid')
         self.assertFalse(order.refund_to_reconcile)
 
+    def test_validation_chatter_speaks_the_accountants_language(self):
+        """Odoo validates in the customer's language (the journal entry's labels);
+        the credit note's state changes are still told in the accountant's."""
+        Lang = self.env['res.lang']
+        if not Lang.search([('code', '=', 'zh_CN'), ('active', '=', True)]):
+            Lang.load_lang('zh_CN')
+            self.env['ir.module.module'].search(
+                [('name', 'in', ('base', 'account'))])._update_translations('zh_CN')
+        self.customer.lang = 'zh_CN'
+        self.accountant.lang = 'en_US'
+        invoice = self._invoice([(self.earbuds, 1.0, 100.0, 0.0, self.tax_15)])
+        order = self._returned(invoice, [(self.earbuds, 1.0, self.reason_defect)])
+        refund = self._refund(order)
+        # as in the web client: with field tracking (the test classes switch it off)
+        refund.sudo(self.accountant).with_context(
+            lang='en_US', tracking_disable=False, mail_notrack=False).action_invoice_open()
+        self.assertEqual(refund.state, 'paid')
+        states = refund.message_ids.mapped('tracking_value_ids').filtered(
+            lambda value: value.field == 'state')
+        self.assertEqual(sorted(states.mapped('new_value_char')), ['Open', 'Paid'])
+
     def test_changed_mind_restocking_fee_and_return_label(self):
         invoice = self._invoice([(self.earbuds, 2.0, 100.0, 10.0, self.tax_15)])
         order = self._returned(invoice, [(self.earbuds, 2.0, self.reason_changed_mind)])
