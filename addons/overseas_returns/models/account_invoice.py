@@ -22,17 +22,22 @@ class AccountInvoice(models.Model):
                 continue  # super refuses these with its own message
             # a server rule: accountants without returns rights validate too
             refund.overseas_return_id.sudo()._check_refund_invoice_limits(refund.sudo())
+        orders = refunds.mapped('overseas_return_id')
         # a clerk without an e-mail address validates a return's credit note too
         with returns_mail() if refunds else nullcontext():
-            result = super(AccountInvoice, self).action_invoice_open()
-            # applying the credit note writes the same lines and invoices several
-            # times: their stored figures are computed once, after. Not around
-            # super(): Odoo posts in the customer's language, and the deferred state
-            # change would be tracked in it
-            with self.env.norecompute():
-                refunds._reconcile_with_refunded_invoice()
-            self.recompute()
-            refunds.mapped('overseas_return_id')._update_state_from_refunds()
+            # the returns' refund figures follow each state, date and amount Odoo
+            # writes on the credit note: computed once, at the end, instead
+            with self.env.protecting(orders._refund_figure_fields(), orders):
+                result = super(AccountInvoice, self).action_invoice_open()
+                # applying the credit note writes the same lines and invoices several
+                # times: their stored figures are computed once, after. Not around
+                # super(): Odoo posts in the customer's language, and the deferred
+                # state change would be tracked in it
+                with self.env.norecompute():
+                    refunds._reconcile_with_refunded_invoice()
+                self.recompute()
+            orders._recompute_refund_figures()
+            orders._update_state_from_refunds()
             for refund in refunds:
                 refund.overseas_return_id._send_status_mail(
                     'refunded', key='refunded-%s' % refund.id, refunds=refund)

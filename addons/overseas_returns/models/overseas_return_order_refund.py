@@ -37,10 +37,18 @@ class OverseasReturnRefundMixin(models.AbstractModel):
         returns still being refunded follow at once."""
         orders = self.search([('state', 'not in', ('draft', 'cancel', 'rejected')),
                               ('refund_state', '!=', 'refunded')])
-        if orders:
-            for name in ('amount_refundable', 'amount_refunded', 'refund_state'):
-                self.env.add_todo(self._fields[name], orders)
-            orders.recompute()
+        orders._recompute_refund_figures()
+
+    def _refund_figure_fields(self):
+        """The stored figures computed from the credit notes."""
+        return [self._fields[name] for name in (
+            'amount_refundable', 'amount_refunded', 'refund_state', 'refund_to_reconcile')]
+
+    def _recompute_refund_figures(self):
+        if self:
+            for field in self._refund_figure_fields():
+                self.env.add_todo(field, self)
+            self.recompute()
 
     def _compute_refund_count(self):
         for order in self:
@@ -527,6 +535,12 @@ class OverseasReturnRefundMixin(models.AbstractModel):
             values['origin'] = self.name
         else:
             values = self._prepare_refund_header_without_invoice()
+        # what account.invoice's create would otherwise ask _onchange_partner_id for
+        # (the whole onchange, fiscal position search included, for this one field):
+        # the customer's first bank account, where a credit note is paid out
+        partner = self.env['res.partner'].browse(values['partner_id'])
+        values.setdefault('partner_bank_id',
+                          partner.commercial_partner_id.bank_ids[:1].id or False)
         values.update({
             'overseas_return_id': self.id,
             'invoice_line_ids': [(0, 0, self._prepare_refund_line_vals(vals))
@@ -538,8 +552,9 @@ class OverseasReturnRefundMixin(models.AbstractModel):
 
     def _prepare_refund_header_without_invoice(self):
         """A return with no invoice in Odoo (a marketplace order): the customer's own
-        accounting settings."""
-        partner = self.partner_id.commercial_partner_id
+        accounting settings (those of the return's company)."""
+        partner = self.partner_id.commercial_partner_id.with_context(
+            force_company=self.company_id.id)
         journal = self.env['account.invoice'].with_context(
             type='out_refund', company_id=self.company_id.id)._default_journal()
         if not journal:
@@ -551,6 +566,7 @@ class OverseasReturnRefundMixin(models.AbstractModel):
             'currency_id': self._refund_currency().id,
             'journal_id': journal.id,
             'account_id': partner.property_account_receivable_id.id,
+            'payment_term_id': partner.property_payment_term_id.id,
             'fiscal_position_id': partner.property_account_position_id.id,
             'user_id': (self.sale_order_id.user_id or self.env.user).id,
             'team_id': self.sale_order_id.team_id.id,

@@ -241,6 +241,28 @@ class TestRefund(RefundCase):
         self.assertFalse(order.picking_ids)
         self.assertTrue(order.refund_to_reconcile, 'an outstanding credit to pay out')
 
+    def test_credit_note_pays_out_to_the_customers_bank_on_their_terms(self):
+        """The header Odoo's invoice form would fill from the customer: the first bank
+        account (where a credit note is paid out) and, without an invoice, the payment
+        terms; with an invoice, Odoo's refund API leaves the terms empty."""
+        bank = self.env['res.partner.bank'].create({
+            'acc_number': 'DE89 3704 0044 0532 0130 00', 'partner_id': self.customer.id})
+        terms = self.env.ref('account.account_payment_term_15days')
+        self.customer.property_payment_term_id = terms
+        order = self._create_order([(self.mug, 1.0, self.reason_transit)],
+                                   return_method='returnless')
+        order.action_approve()
+        refund = self._refund(order)
+        self.assertEqual(refund.partner_bank_id, bank)
+        self.assertEqual(refund.payment_term_id, terms)
+        self.assertEqual(refund.account_id, self.customer.property_account_receivable_id)
+        invoice = self._invoice([(self.earbuds, 1.0, 100.0, 0.0, self.tax_15)])
+        refund = self._refund(self._returned(
+            invoice, [(self.earbuds, 1.0, self.reason_defect)]))
+        self.assertEqual(refund.partner_bank_id, bank)
+        self.assertFalse(refund.payment_term_id)
+        self.assertEqual(refund.refund_invoice_id, invoice)
+
     def test_refund_waits_for_inspection(self):
         order = self._create_order()
         order.action_approve()
