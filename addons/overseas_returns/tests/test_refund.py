@@ -129,6 +129,26 @@ class TestRefund(RefundCase):
         self.assertAlmostEqual(label.price_subtotal, -6.0)
         self.assertAlmostEqual(refund.amount_total, 207.0 - 31.05 - 6.0)
         self.assertAlmostEqual(order.amount_refundable, 169.95)
+        # each line books to an income account, a fee to its own product's; a fee line
+        # is named after the product it is charged on
+        Line = self.env['account.invoice.line']
+        for deduction in fee | label:
+            self.assertEqual(deduction.account_id, Line.get_invoice_line_account(
+                'out_refund', deduction.product_id, False, self.company))
+        self.assertIn(self.earbuds.display_name, fee.name)
+
+    def test_no_income_account_refuses_the_credit_note(self):
+        """A fee product without an income account (nor its category): the credit
+        note is refused, naming the line, and nothing is created."""
+        invoice = self._invoice([(self.earbuds, 2.0, 100.0, 0.0, self.tax_15)])
+        order = self._returned(invoice, [(self.earbuds, 2.0, self.reason_changed_mind)])
+        fee_product = self.env.ref('overseas_returns.product_deduction_restocking_fee')
+        category = self.env['product.category'].create({'name': 'No accounts'})
+        fee_product.write({'categ_id': category.id, 'property_account_income_id': False})
+        category.property_account_income_categ_id = False
+        with self.assertRaisesRegex(UserError, 'income account'):
+            self._refund(order)
+        self.assertFalse(order.refund_invoice_ids)
 
     def test_customer_damage_deduction_by_grade(self):
         invoice = self._invoice([(self.mug, 1.0, 40.0, 0.0, self.tax_15)])
