@@ -22,6 +22,17 @@ def login(driver, server, login='admin', password='admin'):
     driver.find_element(By.CSS_SELECTOR, 'button[type=submit]').click()
     wait(driver).until(EC.presence_of_element_located(
         (By.CSS_SELECTOR, 'body.o_web_client nav.navbar')))
+    home_shown(driver)
+
+
+def home_shown(driver):
+    """Wait until the web client shows the user's home action. Odoo 11 does not cancel
+    an action being loaded: a page asked for by changing the URL's hash while the home
+    action (Discuss, for the administrator) still loads is replaced by it when it ends."""
+    wait(driver).until(lambda d: d.execute_script(
+        "var content = document.querySelector('.o_main_content > .o_content');"
+        "return !!(content && content.children.length);"))
+    settle(driver)
 
 
 def settle(driver):
