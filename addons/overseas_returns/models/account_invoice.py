@@ -43,6 +43,15 @@ class AccountInvoice(models.Model):
                     'refunded', key='refunded-%s' % refund.id, refunds=refund)
         return result
 
+    @api.model
+    def _refund_cleanup_lines(self, lines):
+        """``refund_without_lines`` in the context: the caller of _prepare_refund brings
+        its own lines (a return's credit note), so no copy of the invoice's lines and
+        taxes is built (a read of every field of every line) to be thrown away."""
+        if self.env.context.get('refund_without_lines'):
+            return []
+        return super(AccountInvoice, self)._refund_cleanup_lines(lines)
+
     def _reconcile_with_refunded_invoice(self):
         """Apply a validated return credit note to its invoice while that is still open;
         otherwise it stays an outstanding credit, to pay out to the customer."""

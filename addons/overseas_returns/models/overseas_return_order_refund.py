@@ -527,7 +527,8 @@ class OverseasReturnRefundMixin(models.AbstractModel):
         invoice = self.invoice_id
         Invoice = self.env['account.invoice']
         if invoice:
-            values = Invoice._prepare_refund(
+            # the lines are this return's: Odoo's copies of the invoice's are not built
+            values = Invoice.with_context(refund_without_lines=True)._prepare_refund(
                 invoice, description=self.origin_ref or self.name,
                 journal_id=invoice.journal_id.id)
             # the return is the credit note's source document (the invoice stays linked

@@ -80,6 +80,27 @@ class TestOdooContracts(RefundCase):
         self.assertEqual(refund.overseas_return_id, order)
         self.assertEqual(refund.type, 'out_refund')
 
+    def test_odoo_add_credit_note_still_copies_the_invoice_lines(self):
+        """A return's credit note skips Odoo's copy of the invoice's lines (it brings
+        its own); Odoo's Add Credit Note on the same invoice copies them as before."""
+        sale, delivery, invoice = self._sold_and_invoiced(qty=3.0, price=100.0)
+        order = self._return_one(sale, invoice)
+        refund = self._refund(order)
+        product_line = refund.invoice_line_ids.filtered(
+            lambda line: not line.return_deduction_type)
+        self.assertEqual(product_line.quantity, 1.0)
+        self.assertEqual(refund.invoice_line_ids.mapped('return_line_id'), order.line_ids)
+        wizard = self.env['account.invoice.refund'].sudo(self.accountant).with_context(
+            active_ids=invoice.ids, active_id=invoice.id).create({
+                'filter_refund': 'refund', 'description': 'Odoo credit note'})
+        wizard.invoice_refund()
+        native = self.env['account.invoice'].search([
+            ('refund_invoice_id', '=', invoice.id), ('id', '!=', refund.id)])
+        self.assertEqual(len(native), 1)
+        self.assertEqual(native.invoice_line_ids.mapped('quantity'), [3.0])
+        self.assertFalse(native.invoice_line_ids.mapped('return_line_id'))
+        self.assertEqual(native.amount_untaxed, invoice.amount_untaxed)
+
     def _wizard(self, order):
         action = order.sudo(self.accountant).action_open_refund_wizard()
         return self.env['overseas.return.refund.wizard'].sudo(self.accountant).browse(
