@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models
 
 from .overseas_return_grade import DISPOSITIONS
 
@@ -17,7 +17,10 @@ class OverseasReturnDispositionOption(models.Model):
     line_id = fields.Many2one('overseas.return.line', string='Return Line',
                               required=True, ondelete='cascade', index=True,
                               readonly=True)
-    order_id = fields.Many2one(related='line_id.order_id', store=True, readonly=True)
+    # set once, like stock.move's return_order_id (see there)
+    order_id = fields.Many2one('overseas.return.order', string='Return',
+                               compute='_compute_order_id', store=True,
+                               compute_sudo=True, readonly=True)
     disposition = fields.Selection(DISPOSITIONS, required=True, readonly=True)
     currency_id = fields.Many2one('res.currency', required=True, readonly=True)
     expected_recovery = fields.Monetary(
@@ -27,6 +30,11 @@ class OverseasReturnDispositionOption(models.Model):
     expected_net = fields.Monetary(readonly=True, help='Recovery minus cost.')
     is_proposed = fields.Boolean(string='Proposed', readonly=True)
     is_chosen = fields.Boolean(compute='_compute_is_chosen', string='Chosen')
+
+    @api.depends('line_id')
+    def _compute_order_id(self):
+        for option in self:
+            option.order_id = option.line_id.order_id
 
     def _compute_is_chosen(self):
         for option in self:

@@ -28,9 +28,16 @@ class OverseasReturnInspection(models.Model):
     line_id = fields.Many2one(
         'overseas.return.line', string='Return Line', required=True, ondelete='cascade',
         index=True, readonly=True)
-    order_id = fields.Many2one(related='line_id.order_id', store=True, readonly=True)
+    # the line's return and company: set once, like stock.move's return_order_id (see
+    # there); a return's company may change only while it is a draft, before any
+    # inspection
+    order_id = fields.Many2one('overseas.return.order', string='Return',
+                               compute='_compute_line_return', store=True,
+                               compute_sudo=True, readonly=True)
     product_id = fields.Many2one(related='line_id.product_id', readonly=True)
-    company_id = fields.Many2one(related='line_id.company_id', store=True, readonly=True)
+    company_id = fields.Many2one('res.company', string='Company',
+                                 compute='_compute_line_return', store=True,
+                                 compute_sudo=True, readonly=True)
     template_id = fields.Many2one('overseas.return.inspection.template', readonly=True)
     state = fields.Selection([('draft', 'In progress'), ('done', 'Confirmed')],
                              default='draft', required=True, readonly=True, copy=False)
@@ -49,6 +56,12 @@ class OverseasReturnInspection(models.Model):
     attachment_ids = fields.Many2many(
         'ir.attachment', 'overseas_return_inspection_attachment_rel', 'inspection_id',
         'attachment_id', string='Photos', states={'done': [('readonly', True)]})
+
+    @api.depends('line_id')
+    def _compute_line_return(self):
+        for inspection in self:
+            inspection.order_id = inspection.line_id.order_id
+            inspection.company_id = inspection.line_id.company_id
 
     @api.model_cr
     def init(self):

@@ -187,7 +187,10 @@ class OverseasReturnOrder(models.Model):
         company = self.env.user.company_id
         return self.env['stock.warehouse'].search([('company_id', '=', company.id)], limit=1)
 
-    @api.depends('line_ids.price_subtotal')
+    # on what the lines' values are computed from, not on their stored value: Odoo
+    # would otherwise search the return of each line again when it stores its value
+    # (one more search a line created); reading a value still to store computes it
+    @api.depends('line_ids.product_qty', 'line_ids.price_unit')
     def _compute_amount_total(self):
         for order in self:
             order.amount_total = sum(order.line_ids.mapped('price_subtotal'))

@@ -276,8 +276,12 @@ class OverseasReturnShipmentLine(models.Model):
     return_line_id = fields.Many2one('overseas.return.line', string='Return Line',
                                      required=True, ondelete='restrict', index=True)
     order_id = fields.Many2one(related='return_line_id.order_id', readonly=True)
-    product_id = fields.Many2one(related='return_line_id.product_id', readonly=True,
-                                 store=True)
+    # set from the line once: a line is shipped home after its disposal, when its
+    # product can no longer change; a stored related field would have Odoo search the
+    # shipment lines of every return line created or changed
+    product_id = fields.Many2one('product.product', string='Product',
+                                 compute='_compute_product_id', store=True,
+                                 compute_sudo=True, readonly=True)
     qty = fields.Float(string='Units', required=True)
     weight = fields.Float(string='Weight (kg)')
     volume = fields.Float(string='Volume (m³)')
@@ -287,6 +291,11 @@ class OverseasReturnShipmentLine(models.Model):
         compute='_compute_freight_share', store=True,
         help='The freight split over the units by weight (by volume, else by units, '
              'when nothing has a weight).')
+
+    @api.depends('return_line_id')
+    def _compute_product_id(self):
+        for line in self:
+            line.product_id = line.return_line_id.product_id
 
     @api.depends('shipment_id.freight_cost', 'shipment_id.line_ids.weight',
                  'shipment_id.line_ids.volume', 'shipment_id.line_ids.qty')

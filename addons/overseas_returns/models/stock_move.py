@@ -9,8 +9,19 @@ class StockMove(models.Model):
 
     return_line_id = fields.Many2one('overseas.return.line', string='Return Line',
                                      index=True, ondelete='set null', copy=False)
-    return_order_id = fields.Many2one(related='return_line_id.order_id', store=True,
-                                      readonly=True, string='Return')
+    # A return line's return is set at its creation and never changes (the line's
+    # order_id is owned by no action), so this follows the record's own line only. A
+    # stored related field would also depend on the line's and the return's fields:
+    # Odoo would search these records for every return line created or changed (most
+    # of a manifest import's queries).
+    return_order_id = fields.Many2one('overseas.return.order', string='Return',
+                                      compute='_compute_return_order_id', store=True,
+                                      compute_sudo=True, readonly=True)
+
+    @api.depends('return_line_id')
+    def _compute_return_order_id(self):
+        for move in self:
+            move.return_order_id = move.return_line_id.order_id
 
     def _prepare_merge_moves_distinct_fields(self):
         """Keep one move per return line, so every unit traces back to its return."""

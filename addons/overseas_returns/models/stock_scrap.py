@@ -6,8 +6,15 @@ class StockScrap(models.Model):
 
     return_line_id = fields.Many2one('overseas.return.line', string='Return Line',
                                      index=True, readonly=True, copy=False)
-    return_order_id = fields.Many2one(related='return_line_id.order_id', store=True,
-                                      readonly=True, string='Return')
+    # set once, like stock.move's (see there)
+    return_order_id = fields.Many2one('overseas.return.order', string='Return',
+                                      compute='_compute_return_order_id', store=True,
+                                      compute_sudo=True, readonly=True)
+
+    @api.depends('return_line_id')
+    def _compute_return_order_id(self):
+        for scrap in self:
+            scrap.return_order_id = scrap.return_line_id.order_id
 
     def _prepare_move_values(self):
         vals = super(StockScrap, self)._prepare_move_values()

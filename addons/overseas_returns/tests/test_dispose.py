@@ -97,7 +97,20 @@ class TestDispose(ReturnsCase):
         self.assertEqual(self.qty_at(self.earbuds, self.return_location), 0.0)
         self.assertEqual(set(orders.mapped('state')), {'done'})
         for order in orders:
-            self.assertEqual(order.line_ids.move_ids.mapped('return_order_id'), order)
+            # every record made along the way names its return (set from its own line)
+            lines = order.line_ids
+            self.assertEqual(lines.move_ids.mapped('return_order_id'), order)
+            self.assertEqual(lines.inspection_ids.mapped('order_id'), order)
+            self.assertEqual(lines.inspection_ids.mapped('company_id'), order.company_id)
+            for record in lines.scrap_ids:
+                self.assertEqual(record.return_order_id, order)
+            for record in lines.disposition_option_ids:
+                self.assertEqual(record.order_id, order)
+            self.assertEqual(self.env['stock.move'].search(
+                [('return_order_id', '=', order.id)]), lines.move_ids)
+        scrapped = orders.filtered(lambda order: order.line_ids.scrap_ids)
+        self.assertTrue(scrapped)
+        self.assertEqual(orders.mapped('line_ids.scrap_ids.return_order_id'), scrapped)
 
     def test_dispose_refused_in_wrong_state(self):
         order = self._create_received()
