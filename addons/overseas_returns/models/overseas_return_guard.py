@@ -158,6 +158,19 @@ class OverseasReturnGuardMixin(models.AbstractModel):
             'state': states.get(state, state)}
 
 
+def refuse_line_derived_writes(records, vals, names):
+    """Fields computed once from a record's return line (its return, company or
+    product) are never written directly: Odoo's recompute stores them (through
+    _write), and a caller's value would name another return than the line's."""
+    written = [name for name in names if name in vals]
+    if written:
+        field = records._fields[written[0]]
+        raise AccessError(_('"%(field)s" of %(model)s follows its return line: it '
+                            'cannot be written directly.') % {
+            'field': field.get_description(records.env)['string'],
+            'model': records._description})
+
+
 def ensure_one_record(records):
     """ensure_one() for methods integrators call: a clear, translated error."""
     if len(records) != 1:

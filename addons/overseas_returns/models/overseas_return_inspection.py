@@ -20,6 +20,7 @@ class OverseasReturnInspection(models.Model):
     # written by the actions only (overseas_return_guard.py); the rest while in progress
     _action_owned_fields = {
         'state': (), 'line_id': (), 'template_id': (),
+        'order_id': (), 'company_id': (),  # the line's, set once
         'user_id': ('draft',), 'date': ('draft',), 'grade_id': ('draft',),
         'fault_party': ('draft',), 'check_ids': ('draft',), 'note': ('draft',),
         'attachment_ids': ('draft',),

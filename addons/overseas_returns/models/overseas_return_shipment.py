@@ -2,7 +2,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import float_compare
 
-from .overseas_return_guard import owner_action
+from .overseas_return_guard import owner_action, refuse_line_derived_writes
 
 
 class OverseasReturnShipment(models.Model):
@@ -291,6 +291,11 @@ class OverseasReturnShipmentLine(models.Model):
         compute='_compute_freight_share', store=True,
         help='The freight split over the units by weight (by volume, else by units, '
              'when nothing has a weight).')
+
+    @api.multi
+    def write(self, vals):
+        refuse_line_derived_writes(self, vals, ['product_id'])
+        return super(OverseasReturnShipmentLine, self).write(vals)
 
     @api.depends('return_line_id')
     def _compute_product_id(self):

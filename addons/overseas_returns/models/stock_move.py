@@ -1,7 +1,7 @@
 from odoo import api, fields, models
 from odoo.tools import float_compare, float_is_zero
 
-from .overseas_return_guard import action_writes
+from .overseas_return_guard import action_writes, refuse_line_derived_writes
 
 
 class StockMove(models.Model):
@@ -22,6 +22,11 @@ class StockMove(models.Model):
     def _compute_return_order_id(self):
         for move in self:
             move.return_order_id = move.return_line_id.order_id
+
+    @api.multi
+    def write(self, vals):
+        refuse_line_derived_writes(self, vals, ['return_order_id'])
+        return super(StockMove, self).write(vals)
 
     def _prepare_merge_moves_distinct_fields(self):
         """Keep one move per return line, so every unit traces back to its return."""

@@ -1,5 +1,7 @@
 from odoo import api, fields, models
 
+from .overseas_return_guard import refuse_line_derived_writes
+
 
 class StockScrap(models.Model):
     _inherit = 'stock.scrap'
@@ -15,6 +17,11 @@ class StockScrap(models.Model):
     def _compute_return_order_id(self):
         for scrap in self:
             scrap.return_order_id = scrap.return_line_id.order_id
+
+    @api.multi
+    def write(self, vals):
+        refuse_line_derived_writes(self, vals, ['return_order_id'])
+        return super(StockScrap, self).write(vals)
 
     def _prepare_move_values(self):
         vals = super(StockScrap, self)._prepare_move_values()

@@ -135,6 +135,39 @@ class TestGuards(ReturnsCase):
         self.assertEqual(order.state, 'done')
         self.assertEqual(self.qty_at(self.earbuds, self.stock_location), 1.0)
 
+    def test_what_names_a_return_follows_its_line(self):
+        """The stock moves, scraps and inspections of a return name it from their
+        return line; writing another return on them is refused and changes nothing."""
+        order = self._create_received([(self.earbuds, 1.0, self.reason_defect),
+                                       (self.mug, 1.0, self.reason_defect)])
+        other = self._create_order()
+        earbuds, mug = order.line_ids.sorted(lambda line: line.product_id != self.earbuds)
+        self._inspect(earbuds, 'A')
+        self._inspect(mug, 'A')
+        mug.write({'disposition': 'scrap'})
+        order.line_ids.action_dispose()
+        moves, scrap = order.line_ids.mapped('move_ids'), mug.scrap_ids
+        inspections = order.line_ids.mapped('inspection_ids')
+        self.assertTrue(moves and scrap and inspections)
+        for records, name in ((moves, 'return_order_id'), (scrap, 'return_order_id'),
+                              (inspections, 'order_id'), (inspections, 'company_id')):
+            value = other.id if name != 'company_id' else \
+                self.env['res.company'].create({'name': 'Other Co'}).id
+            with self.assertRaises(AccessError) as refused:
+                self._as_user(records).write({name: value})
+            # refused by the guard, not for want of rights on the model
+            self.assertRegex(str(refused.exception), 'return line|set by its actions')
+            records.invalidate_cache()
+            expected = order if name != 'company_id' else order.company_id
+            self.assertEqual(records.mapped(name), expected, name)
+        # the moves a stock user makes for a return line name its return
+        move = self.env['stock.move'].create({
+            'name': 'late', 'product_id': self.earbuds.id, 'product_uom_qty': 1.0,
+            'product_uom': self.earbuds.uom_id.id, 'location_id': self.stock_location.id,
+            'location_dest_id': self.return_location.id, 'return_line_id': earbuds.id,
+            'return_order_id': other.id})
+        self.assertEqual(move.return_order_id, order)
+
     def test_actions_keep_their_rpc_signature(self):
         """Odoo's RPC layer (and <function> in data files) reads the arguments of the
         method it calls: a guarded action must still take ids and a context."""

@@ -72,6 +72,21 @@ class ShipmentCase(ReturnsCase):
         with self.assertRaises(UserError):
             shipment.unlink()
 
+    def test_packing_list_product_is_the_lines(self):
+        """A shipment line's product is its return line's: a manager writing another
+        one over RPC is refused and the packing list keeps the line's product."""
+        line_amp = self._disposed_home(self.amp)
+        shipment = self.Shipment.browse(self.Shipment.create_from_waiting([self.warehouse.id]))
+        packing = shipment.line_ids
+        self.assertEqual(packing.product_id, self.amp)
+        with self.assertRaisesRegex(AccessError, 'return line'):
+            packing.sudo(self.manager).write({'product_id': self.strap.id})
+        packing.invalidate_cache()
+        self.assertEqual(packing.product_id, self.amp)
+        self.assertEqual(line_amp.product_id, self.amp)
+        packing.sudo(self.manager).write({'weight': 3.0})  # the rest stays editable
+        self.assertEqual(shipment.total_weight, 3.0)
+
     def test_warning_when_not_worth_it(self):
         line = self._disposed_home(self.strap, 'B', disposition='return_to_origin')
         shipment = self.Shipment.browse(self.Shipment.create_from_waiting([self.warehouse.id]))
