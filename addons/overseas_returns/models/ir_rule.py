@@ -52,5 +52,13 @@ class IrRule(models.Model):
             last_owner, owner = owner, self.env[field.comodel_name]
         if owner._name != 'res.company' or last_owner._name == 'res.company':
             return leaf
+        return (path, 'in', list(self._company_descendant_ids(tuple(sorted(set(ids))))))
+
+    @api.model
+    @tools.ormcache('company_ids')
+    def _company_descendant_ids(self, company_ids):
+        """The companies and their descendants, once for all users: a new user's first
+        steps then do not walk the tree again for each model and mode they touch.
+        Cleared with the rules' cache (any company's new parent clears it)."""
         companies = self.env['res.company'].sudo().with_context(active_test=False)
-        return (path, 'in', companies.search([('id', 'child_of', list(ids))]).ids)
+        return tuple(companies.search([('id', 'child_of', list(company_ids))]).ids)
