@@ -1,6 +1,7 @@
 from odoo import api, fields, models
 
 from .overseas_return_grade import DISPOSITIONS
+from .overseas_return_guard import with_line_values
 
 
 class OverseasReturnDispositionOption(models.Model):
@@ -17,10 +18,9 @@ class OverseasReturnDispositionOption(models.Model):
     line_id = fields.Many2one('overseas.return.line', string='Return Line',
                               required=True, ondelete='cascade', index=True,
                               readonly=True)
-    # set once, like stock.move's return_order_id (see there)
-    order_id = fields.Many2one('overseas.return.order', string='Return',
-                               compute='_compute_order_id', store=True,
-                               compute_sudo=True, readonly=True)
+    # the line's return, stored from the line at creation
+    # (overseas_return_guard.with_line_values; the line never changes)
+    order_id = fields.Many2one('overseas.return.order', string='Return', readonly=True)
     disposition = fields.Selection(DISPOSITIONS, required=True, readonly=True)
     currency_id = fields.Many2one('res.currency', required=True, readonly=True)
     expected_recovery = fields.Monetary(
@@ -31,10 +31,10 @@ class OverseasReturnDispositionOption(models.Model):
     is_proposed = fields.Boolean(string='Proposed', readonly=True)
     is_chosen = fields.Boolean(compute='_compute_is_chosen', string='Chosen')
 
-    @api.depends('line_id')
-    def _compute_order_id(self):
-        for option in self:
-            option.order_id = option.line_id.order_id
+    @api.model
+    def create(self, vals):
+        return super(OverseasReturnDispositionOption, self).create(with_line_values(
+            self, vals, 'line_id', {'order_id': 'order_id'}, create=True))
 
     def _compute_is_chosen(self):
         for option in self:

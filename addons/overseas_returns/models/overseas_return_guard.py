@@ -158,10 +158,30 @@ class OverseasReturnGuardMixin(models.AbstractModel):
             'state': states.get(state, state)}
 
 
+def with_line_values(records, vals, line_field, derived, create=False):
+    """``vals`` with the fields that follow a record's return line (``derived``: our
+    field -> the line's field) taken from the line ``vals`` names: at creation always
+    (no line, no value), at a write when the line changes.
+
+    The return and company of a stock move, a scrap, an inspection or a disposition
+    option are stored from their line like this, not as computed fields depending on
+    the line: for those Odoo 11 would search each of these models for every return
+    line created (through the line's one2many fields), where no record can point to
+    the new line yet: four queries a line of a manifest import. A line never changes
+    its return (its order_id is owned by no action)."""
+    if not create and line_field not in vals:
+        return vals
+    values = dict(vals)
+    line = records.env['overseas.return.line'].sudo().browse(vals.get(line_field) or ())
+    for name, line_name in derived.items():
+        values[name] = line[line_name].id
+    return values
+
+
 def refuse_line_derived_writes(records, vals, names):
-    """Fields computed once from a record's return line (its return, company or
-    product) are never written directly: Odoo's recompute stores them (through
-    _write), and a caller's value would name another return than the line's."""
+    """Fields set from a record's return line (its return, company or product) are
+    never written directly: a caller's value would name another return than the
+    line's."""
     written = [name for name in names if name in vals]
     if written:
         field = records._fields[written[0]]

@@ -1,7 +1,7 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 
-from .overseas_return_guard import ThreadValue, owner_action
+from .overseas_return_guard import ThreadValue, owner_action, with_line_values
 from .overseas_return_reason import FAULT_PARTIES
 
 # ids of the lines the desk's batch (overseas.return.line._open_inspections) has locked
@@ -29,16 +29,12 @@ class OverseasReturnInspection(models.Model):
     line_id = fields.Many2one(
         'overseas.return.line', string='Return Line', required=True, ondelete='cascade',
         index=True, readonly=True)
-    # the line's return and company: set once, like stock.move's return_order_id (see
-    # there); a return's company may change only while it is a draft, before any
-    # inspection
-    order_id = fields.Many2one('overseas.return.order', string='Return',
-                               compute='_compute_line_return', store=True,
-                               compute_sudo=True, readonly=True)
+    # the line's return and company, stored from the line at creation
+    # (overseas_return_guard.with_line_values; the line never changes); a return's
+    # company may change only while it is a draft, before any inspection
+    order_id = fields.Many2one('overseas.return.order', string='Return', readonly=True)
     product_id = fields.Many2one(related='line_id.product_id', readonly=True)
-    company_id = fields.Many2one('res.company', string='Company',
-                                 compute='_compute_line_return', store=True,
-                                 compute_sudo=True, readonly=True)
+    company_id = fields.Many2one('res.company', string='Company', readonly=True)
     template_id = fields.Many2one('overseas.return.inspection.template', readonly=True)
     state = fields.Selection([('draft', 'In progress'), ('done', 'Confirmed')],
                              default='draft', required=True, readonly=True, copy=False)
@@ -57,12 +53,6 @@ class OverseasReturnInspection(models.Model):
     attachment_ids = fields.Many2many(
         'ir.attachment', 'overseas_return_inspection_attachment_rel', 'inspection_id',
         'attachment_id', string='Photos', states={'done': [('readonly', True)]})
-
-    @api.depends('line_id')
-    def _compute_line_return(self):
-        for inspection in self:
-            inspection.order_id = inspection.line_id.order_id
-            inspection.company_id = inspection.line_id.company_id
 
     @api.model_cr
     def init(self):
@@ -86,7 +76,9 @@ class OverseasReturnInspection(models.Model):
         if self.search_count([('line_id', '=', line.id), ('state', '=', 'draft')]):
             raise UserError(_('%s is already being inspected: continue that inspection.')
                             % line.display_name)
-        return super(OverseasReturnInspection, self).create(vals)
+        return super(OverseasReturnInspection, self).create(with_line_values(
+            self, vals, 'line_id', {'order_id': 'order_id', 'company_id': 'company_id'},
+            create=True))
 
     @api.multi
     def write(self, vals):

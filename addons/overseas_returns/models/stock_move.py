@@ -1,7 +1,8 @@
 from odoo import api, fields, models
 from odoo.tools import float_compare, float_is_zero
 
-from .overseas_return_guard import action_writes, refuse_line_derived_writes
+from .overseas_return_guard import action_writes, refuse_line_derived_writes, \
+    with_line_values
 
 
 class StockMove(models.Model):
@@ -9,24 +10,20 @@ class StockMove(models.Model):
 
     return_line_id = fields.Many2one('overseas.return.line', string='Return Line',
                                      index=True, ondelete='set null', copy=False)
-    # A return line's return is set at its creation and never changes (the line's
-    # order_id is owned by no action), so this follows the record's own line only. A
-    # stored related field would also depend on the line's and the return's fields:
-    # Odoo would search these records for every return line created or changed (most
-    # of a manifest import's queries).
+    # the line's return, stored from the line (overseas_return_guard.with_line_values)
     return_order_id = fields.Many2one('overseas.return.order', string='Return',
-                                      compute='_compute_return_order_id', store=True,
-                                      compute_sudo=True, readonly=True)
+                                      readonly=True, copy=False)
 
-    @api.depends('return_line_id')
-    def _compute_return_order_id(self):
-        for move in self:
-            move.return_order_id = move.return_line_id.order_id
+    @api.model
+    def create(self, vals):
+        return super(StockMove, self).create(with_line_values(
+            self, vals, 'return_line_id', {'return_order_id': 'order_id'}, create=True))
 
     @api.multi
     def write(self, vals):
         refuse_line_derived_writes(self, vals, ['return_order_id'])
-        return super(StockMove, self).write(vals)
+        return super(StockMove, self).write(with_line_values(
+            self, vals, 'return_line_id', {'return_order_id': 'order_id'}))
 
     def _prepare_merge_moves_distinct_fields(self):
         """Keep one move per return line, so every unit traces back to its return."""

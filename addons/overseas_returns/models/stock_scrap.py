@@ -1,6 +1,6 @@
 from odoo import api, fields, models
 
-from .overseas_return_guard import refuse_line_derived_writes
+from .overseas_return_guard import refuse_line_derived_writes, with_line_values
 
 
 class StockScrap(models.Model):
@@ -8,20 +8,20 @@ class StockScrap(models.Model):
 
     return_line_id = fields.Many2one('overseas.return.line', string='Return Line',
                                      index=True, readonly=True, copy=False)
-    # set once, like stock.move's (see there)
+    # the line's return, stored from the line (overseas_return_guard.with_line_values)
     return_order_id = fields.Many2one('overseas.return.order', string='Return',
-                                      compute='_compute_return_order_id', store=True,
-                                      compute_sudo=True, readonly=True)
+                                      readonly=True, copy=False)
 
-    @api.depends('return_line_id')
-    def _compute_return_order_id(self):
-        for scrap in self:
-            scrap.return_order_id = scrap.return_line_id.order_id
+    @api.model
+    def create(self, vals):
+        return super(StockScrap, self).create(with_line_values(
+            self, vals, 'return_line_id', {'return_order_id': 'order_id'}, create=True))
 
     @api.multi
     def write(self, vals):
         refuse_line_derived_writes(self, vals, ['return_order_id'])
-        return super(StockScrap, self).write(vals)
+        return super(StockScrap, self).write(with_line_values(
+            self, vals, 'return_line_id', {'return_order_id': 'order_id'}))
 
     def _prepare_move_values(self):
         vals = super(StockScrap, self)._prepare_move_values()
