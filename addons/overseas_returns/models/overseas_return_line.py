@@ -16,6 +16,8 @@ from .overseas_return_reason import FAULT_PARTIES
 
 # sane bounds of one line: a pallet of units, not 1e9
 MAX_LINE_QTY = 100000.0
+# what a return's approval agreed to (overseas.return.order._check_approved_lines_change)
+APPROVED_FIELDS = {'product_id', 'product_qty', 'sale_line_id'}
 MAX_PRICE = 1e9
 # transfers the desk makes by itself (receipts, disposals, scraps): the return's chatter
 # tells the story, so no creation log, no field tracking and no picking-state messages
@@ -302,6 +304,7 @@ class OverseasReturnLine(models.Model):
             if order.state not in ('draft', 'approved'):
                 raise AccessError(_('Products can only be added to a return before it '
                                     'is received (%s).') % order.name)
+            order._check_approved_lines_change()
         return super(OverseasReturnLine, self).create(vals)
 
 
@@ -336,6 +339,8 @@ class OverseasReturnLine(models.Model):
             if approved:
                 raise AccessError(_('The price of %s was agreed on approval: it cannot be '
                                     'changed any more.') % ', '.join(approved.mapped('name')))
+        if APPROVED_FIELDS & set(vals):
+            self.mapped('order_id')._check_approved_lines_change()
         self._check_disposition_vals(vals)
         result = super(OverseasReturnLine, self).write(vals)
         self._record_disposition_override(vals)

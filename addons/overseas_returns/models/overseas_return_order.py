@@ -287,6 +287,20 @@ class OverseasReturnOrder(models.Model):
             vals = dict(vals, **{date_field: fields.Datetime.now()})
         return super(OverseasReturnOrder, self).write(vals)
 
+    def _check_approved_lines_change(self):
+        """The products and announced quantities were approved: after approval only a
+        returns manager changes them (at the scanner, ORT-EXTRA), or one of the
+        returns' own actions; a clerk's write over RPC would receive more than was
+        approved."""
+        if self._guard_bypassed() or \
+                self.env.user.has_group('overseas_returns.group_returns_manager'):
+            return
+        approved = self.filtered(lambda order: order.state != 'draft')
+        if approved:
+            raise AccessError(_('The products and quantities of %s were approved: only a '
+                                'returns manager can change them now.')
+                              % ', '.join(approved.mapped('name')))
+
     def _check_restocking_fee_right(self, vals):
         if vals.get('restocking_fee_override') and not self._guard_bypassed() and \
                 not self.env.user.has_group('overseas_returns.group_returns_manager'):

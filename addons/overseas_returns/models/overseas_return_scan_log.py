@@ -46,6 +46,10 @@ class OverseasReturnScanLog(models.Model):
         string='Units Announced', readonly=True, digits=dp.get_precision('Product Unit of Measure'),
         help='Units this scan added to the line\'s announced quantity (unidentified '
              'parcels, units accepted by a manager).')
+    lot_id = fields.Many2one('stock.production.lot', string='Lot/Serial Number',
+                             readonly=True, ondelete='set null',
+                             help='Recorded on the line by this count (a GS1 label): '
+                                  'UNDO takes it back.')
     undo_of_id = fields.Many2one('overseas.return.scan.log', string='Undoes', readonly=True,
                                  index=True, ondelete='set null')
     undo_log_ids = fields.One2many('overseas.return.scan.log', 'undo_of_id',

@@ -101,11 +101,20 @@ class OverseasReturnScanner(models.Model):
     @api.model
     def create(self, vals):
         self._check_owned_fields_create(vals)
+        self._check_scanning_warehouse(
+            self.env['stock.warehouse'].browse(vals['warehouse_id'])
+            if vals.get('warehouse_id') else self._default_warehouse())
         return super(OverseasReturnScanner, self).create(vals)
 
     @api.multi
     def write(self, vals):
         self._check_owned_fields_write(vals)
+        if 'warehouse_id' in vals and not self._guard_bypassed() and any(
+                scanner.warehouse_id.id != vals['warehouse_id'] for scanner in self):
+            # its open return, counts and unknown code are of that warehouse
+            raise AccessError(_('A scanner stays in its warehouse: choose the other '
+                                'warehouse at the top of the screen, which opens its own '
+                                'scanner.'))
         return super(OverseasReturnScanner, self).write(vals)
 
     @api.model
@@ -135,9 +144,23 @@ class OverseasReturnScanner(models.Model):
         if not warehouse:
             raise UserError(_('There is no warehouse to scan returns in: create one '
                               'first.'))
+        self._check_scanning_warehouse(warehouse)
         scanner = self.search([('user_id', '=', self.env.uid),
                                ('warehouse_id', '=', warehouse.id)], limit=1)
         return scanner or self.create({'warehouse_id': warehouse.id})
+
+    @api.model
+    def _check_scanning_warehouse(self, warehouse):
+        """Scans book parcels into the warehouse: one that exists, of the user's
+        companies (a record rule keeps each scanner in its warehouse's company too)."""
+        if not warehouse.exists():
+            raise UserError(_('This warehouse does not exist (any more): choose another '
+                              'one at the top of the screen.'))
+        try:
+            warehouse.sudo(self.env.uid).check_access_rule('read')
+        except AccessError:
+            raise AccessError(_('You cannot scan in %s: it belongs to a company you do '
+                                'not work for.') % warehouse.sudo().name)
 
     @api.model
     def _scanner_action(self, warehouse=None, order=None):
@@ -189,6 +212,10 @@ class OverseasReturnScanner(models.Model):
         screen's colour), message and the ids of what the scanner shows now.
         """
         ensure_one_record(self)
+        if not self.env.context.get('lang') and self.env.user.lang:
+            # an integration's call may come without a language: the answer, the
+            # products' and the states' names are in the user's, like Odoo's own _()
+            return self.with_context(lang=self.env.user.lang).scan(code)
         code = (code or '').strip()
         if not code:
             raise UserError(_('Nothing was scanned: the code is empty.'))
@@ -332,6 +359,9 @@ class OverseasReturnScanner(models.Model):
                     'success')
         if order.state == 'done':
             return (_('%(order)s is already done. Scan the next parcel.') % values, 'info')
+        if order.state == 'cancel':
+            return (_('%(order)s is cancelled: do not receive it. Put the parcel aside for '
+                      'a returns manager and scan the next one.') % values, 'danger')
         return (_('%(order)s was rejected: do not receive it. Put the parcel aside for a '
                   'returns manager and scan the next one.') % values, 'danger')
 
@@ -506,8 +536,18 @@ class OverseasReturnScanner(models.Model):
                    for line in lines):
             raise ScanRefused(_('Nothing counted on %s yet: scan the products first.')
                               % order.name)
+        short = lines.filtered(lambda line: float_compare(
+            line.qty_received, line.product_qty,
+            precision_rounding=line.product_uom_id.rounding) < 0)
+        missing = '; '.join(_('%(product)s %(counted)s of %(announced)s') % {
+            'product': line.product_id.display_name, 'counted': _qty(line.qty_received),
+            'announced': _qty(line.product_qty)} for line in short)
         order.with_context(overseas_return_counted=True).action_receive()
         self._set_line(self.env['overseas.return.line'])
+        if short:
+            return (_('%(order)s received, short of units: %(missing)s. The missing units '
+                      'wait in a backorder of the receipt. Scan a product that arrived to '
+                      'inspect it.') % {'order': order.name, 'missing': missing}, 'warning')
         return (_('%(order)s received. Scan a product to inspect it.')
                 % {'order': order.name}, 'success')
 
@@ -532,8 +572,15 @@ class OverseasReturnScanner(models.Model):
             return (_('Count undone: the line of %s is removed. Scan the right product.')
                     % product.display_name,
                     'success', {'undo_of_id': count.id, 'line_id': False})
-        line.write({'product_qty': line.product_qty - count.announced_delta,
-                    'qty_received': line.qty_received - count.qty_delta})
+        values = {'product_qty': line.product_qty - count.announced_delta,
+                  'qty_received': line.qty_received - count.qty_delta}
+        if count.lot_id and not self.env['overseas.return.scan.log'].search_count([
+                ('line_id', '=', line.id), ('lot_id', '=', count.lot_id.id),
+                ('qty_delta', '>', 0), ('undo_log_ids', '=', False),
+                ('id', '!=', count.id)]):
+            # the lot or serial number the count recorded, unless another count holds it
+            values['lot_ids'] = [(3, count.lot_id.id)]
+        line.write(values)
         self._set_line(line)
         return (_('Count undone: %(product)s, %(qty)s counted. Scan the right product.')
                 % {'product': line.product_id.display_name,

@@ -1,4 +1,5 @@
 from odoo import _, api, models
+from odoo.tools import float_is_zero
 
 from .overseas_return_grade import DISPOSITIONS
 from .overseas_return_reason import FAULT_PARTIES
@@ -205,9 +206,12 @@ class OverseasReturnScanner(models.Model):
             'received': _('to inspect'),
             'inspected': _('to dispose of'),
         }
-        remaining = '; '.join('%s: %s' % (other.product_id.display_name,
-                                           todo.get(other.state, other.state))
-                              for other in left)
+        not_arrived = _('not arrived (it waits in the backorder of the receipt)')
+        remaining = '; '.join('%s: %s' % (
+            other.product_id.display_name,
+            not_arrived if other.state == 'received' and float_is_zero(
+                other.qty_received, precision_rounding=other.product_uom_id.rounding)
+            else todo.get(other.state, other.state)) for other in left)
         return (_('%(done)s Still open on %(order)s: %(remaining)s. Scan the next '
                   'product.') % {'done': done, 'order': order.name,
                                  'remaining': remaining}, 'success',

@@ -5,6 +5,8 @@ from datetime import datetime
 
 from odoo import _, fields, models
 
+from .overseas_return_scanner import ScanRefused
+
 GS = '\x1d'  # FNC1 as scanners send it
 # fixed-length application identifiers we read (others end at a GS or the next '(')
 FIXED_AIS = {'01': 14, '11': 6, '15': 6, '17': 6}
@@ -72,16 +74,55 @@ class OverseasReturnScanner(models.Model):
             [('barcode', 'in', [gtin, gtin[1:], gtin.lstrip('0')])], limit=1)
         if not product:
             return None
-        outcome = self._scan_product(product)
         name = data.get('21') or data.get('10')
+        if not name:
+            return self._scan_product(product)
+        if product.tracking == 'none':
+            # the label carries a lot the product is not tracked by: the unit counts
+            outcome = self._scan_product(product)
+            return (_('%(message)s (The lot on the label is not recorded: %(product)s is '
+                      'not tracked by lots or serial numbers.)') % {
+                'message': outcome[0], 'product': product.display_name},) + \
+                tuple(outcome[1:])
+        order = self.order_id
+        if order.state == 'approved' or (order.is_unidentified and order.state == 'draft'):
+            return self._count_gs1_unit(product, name, data)
+        return self._select_gs1_unit(product, name)
+
+    def _count_gs1_unit(self, product, name, data):
+        """Count the unit and record its lot or serial number on the line (the scan
+        log keeps it for UNDO). A serial number counts once."""
+        order = self.order_id
+        lines = order.line_ids.filtered(lambda line: line.product_id == product)
+        if product.tracking == 'serial' and name in lines.mapped('lot_ids.name'):
+            raise ScanRefused(_('Serial number %(serial)s of %(product)s is already counted '
+                                'on %(order)s. Nothing changed. Scan the next unit.') % {
+                'serial': name, 'product': product.display_name, 'order': order.name})
+        outcome = self._scan_product(product)
         line = self.line_id
-        if name and line and line.product_id == product:
-            lots = line._find_or_create_lots([name])
-            expiry = gs1_date(data.get('17'))
-            if expiry:
-                lots.filtered(lambda lot: not lot.life_date).sudo().write(
-                    {'life_date': expiry})
-            line.write({'lot_ids': [(4, lot.id) for lot in lots]})
-            outcome = (_('%(message)s Lot/serial %(lot)s.') % {
-                'message': outcome[0], 'lot': name},) + tuple(outcome[1:])
-        return outcome
+        if not line or line.product_id != product:
+            return outcome
+        lots = line._find_or_create_lots([name])
+        expiry = gs1_date(data.get('17'))
+        if expiry:
+            lots.filtered(lambda lot: not lot.life_date).sudo().write({'life_date': expiry})
+        line.write({'lot_ids': [(4, lot.id) for lot in lots]})
+        log_values = dict(outcome[2]) if len(outcome) > 2 else {}
+        log_values['lot_id'] = lots[:1].id
+        return (_('%(message)s Lot/serial %(lot)s.') % {'message': outcome[0], 'lot': name},
+                outcome[1], log_values)
+
+    def _select_gs1_unit(self, product, name):
+        """After the receipt a unit's label picks its line for inspection or disposal:
+        its lot or serial number must be one received on the line (never added)."""
+        outcome = self._scan_product(product)
+        line = self.line_id
+        if line and line.product_id == product and line.lot_ids \
+                and name not in line.lot_ids.mapped('name'):
+            raise ScanRefused(_('%(lot)s is not a lot or serial number received for '
+                                '%(product)s on %(order)s. Nothing changed. Scan the '
+                                'label of a unit of this parcel.') % {
+                'lot': name, 'product': product.display_name,
+                'order': self.order_id.name})
+        return (_('%(message)s Lot/serial %(lot)s.') % {'message': outcome[0], 'lot': name},
+                ) + tuple(outcome[1:])

@@ -55,7 +55,11 @@ class TestGuards(ReturnsCase):
         with self.assertRaises(AccessError):
             self._as_user(line).write({'price_unit': 4500.0})
         self.assertEqual(line.price_unit, 45.0)
-        self._as_user(line).write({'product_qty': 2.0})  # announced again before arrival
+        # what was approved is a manager's to change, even before the parcel arrives
+        with self.assertRaises(AccessError):
+            self._as_user(line).write({'product_qty': 2.0})
+        self.assertEqual(line.product_qty, 1.0)
+        line.sudo(self.manager).write({'product_qty': 2.0})
         order.sudo(self.user).action_receive()
         with self.assertRaises(AccessError):
             self._as_user(line).write({'product_qty': 2000.0})
@@ -160,13 +164,28 @@ class TestGuards(ReturnsCase):
             records.invalidate_cache()
             expected = order if name != 'company_id' else order.company_id
             self.assertEqual(records.mapped(name), expected, name)
-        # the moves a stock user makes for a return line name its return
-        move = self.env['stock.move'].create({
+        # a move created for a return line names the line's return, whatever the
+        # creator says; without a line it names none; given another line, it follows
+        move_vals = {
             'name': 'late', 'product_id': self.earbuds.id, 'product_uom_qty': 1.0,
             'product_uom': self.earbuds.uom_id.id, 'location_id': self.stock_location.id,
-            'location_dest_id': self.return_location.id, 'return_line_id': earbuds.id,
-            'return_order_id': other.id})
+            'location_dest_id': self.return_location.id, 'return_order_id': other.id}
+        move = self.env['stock.move'].create(dict(move_vals, return_line_id=earbuds.id))
         self.assertEqual(move.return_order_id, order)
+        loose = self.env['stock.move'].create(move_vals)
+        self.assertFalse(loose.return_order_id)
+        other_line = self.env['overseas.return.line'].create({
+            'order_id': other.id, 'product_id': self.earbuds.id, 'product_qty': 1.0,
+            'reason_id': self.reason_defect.id})
+        loose.write({'return_line_id': other_line.id})
+        self.assertEqual(loose.return_order_id, other)
+        move.write({'return_line_id': False})
+        self.assertFalse(move.return_order_id)
+        # what the inspection weighs names the line's return too
+        option = self.env['overseas.return.disposition.option'].create({
+            'line_id': earbuds.id, 'disposition': 'restock', 'order_id': other.id,
+            'currency_id': order.company_id.currency_id.id})
+        self.assertEqual(option.order_id, order)
 
     def test_actions_keep_their_rpc_signature(self):
         """Odoo's RPC layer (and <function> in data files) reads the arguments of the

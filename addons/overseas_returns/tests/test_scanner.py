@@ -138,7 +138,9 @@ class TestScannerReceive(ReturnsCase):
         scanner.scan('4006381333931')
         scanner.scan('MUG-01')
         result = scanner.scan('ORT-VALIDATE')
-        self.assertEqual(result['message_type'], 'success', result['message'])
+        # one earbud of two arrived: said, and where the other one waits
+        self.assertEqual(result['message_type'], 'warning', result['message'])
+        self.assertIn('Wireless Earbuds 1 of 2', result['message'])
         self.assertEqual(self.order.state, 'received')
         self.assertEqual(self.qty_at(self.earbuds, self.return_location), 1.0)
         self.assertEqual(self.qty_at(self.mug, self.return_location), 1.0)
@@ -657,3 +659,91 @@ class TestScannerTraps(ReturnsCase):
             self.assertTrue(any(word in message for word in ('Scan', 'scan', 'Put')),
                             '%s: %s' % (code, message))
         self.assertEqual(self.order.state, 'done')
+
+    def test_a_scanner_works_in_a_warehouse_of_the_user_s_companies_only(self):
+        other = self.env['res.company'].create({'name': 'Scanner Other Co'})
+        foreign = self.env['stock.warehouse'].create({
+            'name': 'Foreign 3PL', 'code': 'TFOR', 'company_id': other.id})
+        Scanner = self.env['overseas.return.scanner'].sudo(self.user)
+        scanners = Scanner.search_count([])
+        with self.assertRaisesRegex(AccessError, 'Foreign 3PL.*company you do not work for'):
+            Scanner.action_open_scanner(foreign.id)
+        with self.assertRaisesRegex(AccessError, 'company you do not work for'):
+            Scanner.create({'warehouse_id': foreign.id})
+        with self.assertRaisesRegex(UserError, 'does not exist'):
+            Scanner.action_open_scanner(foreign.id + 100000)
+        self.assertEqual(Scanner.search_count([]), scanners)
+        # a scanner stays in its warehouse: its open return and counts are of that one
+        scanner = self._scanner()
+        scanner.scan('UPS-US-0001')
+        for warehouse in (self.frankfurt, foreign):
+            with self.assertRaisesRegex(AccessError, 'stays in its warehouse'):
+                scanner.write({'warehouse_id': warehouse.id})
+        scanner.invalidate_cache()
+        self.assertEqual((scanner.warehouse_id, scanner.order_id), (self.warehouse, self.order))
+
+    def test_what_was_approved_changes_by_a_manager_only(self):
+        earbuds = self.order.line_ids.filtered(lambda l: l.product_id == self.earbuds)
+        as_clerk = earbuds.sudo(self.user)
+        for vals in ({'product_qty': 10.0}, {'product_id': self.mug.id}):
+            with self.assertRaisesRegex(AccessError, 'only a returns manager'):
+                as_clerk.write(vals)
+        with self.assertRaisesRegex(AccessError, 'only a returns manager'):
+            self.env['overseas.return.line'].sudo(self.user).create({
+                'order_id': self.order.id, 'product_id': self.mug.id, 'product_qty': 5.0,
+                'reason_id': self.reason_defect.id})
+        earbuds.invalidate_cache()
+        self.assertEqual((earbuds.product_qty, earbuds.product_id), (1.0, self.earbuds))
+        self.assertEqual(len(self.order.line_ids), 2)
+        # the clerk counts what was approved, no more; a manager may change it
+        scanner = self._scanner()
+        scanner.scan('UPS-US-0001')
+        scanner.scan('EB-01')
+        self.assertEqual(scanner.scan('EB-01')['message_type'], 'danger')
+        earbuds.sudo(self.manager).write({'product_qty': 2.0})
+        self.assertEqual(earbuds.product_qty, 2.0)
+        # a draft return's lines are the clerk's to prepare
+        draft = self._create_order()
+        draft.line_ids.sudo(self.user).write({'product_qty': 3.0})
+        self.assertEqual(draft.line_ids.product_qty, 3.0)
+
+    def test_a_short_parcel_is_named_at_validation_and_at_disposal(self):
+        scanner = self._scanner()
+        scanner.scan('UPS-US-0001')
+        scanner.scan('EB-01')
+        result = scanner.scan('ORT-VALIDATE')
+        self.assertEqual(self.order.state, 'received')
+        self.assertEqual(result['message_type'], 'warning')
+        self.assertIn('Ceramic Mug 0 of 1', result['message'])
+        self.assertIn('backorder', result['message'])
+        for code in ('EB-01', 'ORT-GRADE-A', 'ORT-PASS-ALL', 'ORT-CONFIRM',
+                     'ORT-DISP-RESTOCK'):
+            scanner.scan(code)
+        result = scanner.scan('ORT-DISPOSE')
+        self.assertEqual(result['message_type'], 'success', result['message'])
+        self.assertIn('Ceramic Mug: not arrived', result['message'])
+        self.assertNotIn('to inspect', result['message'])
+
+    def test_a_cancelled_return_is_not_called_rejected(self):
+        order = self._create_order(tracking_ref='UPS-CANCEL-1')
+        order.action_cancel()
+        self.assertEqual(order.state, 'cancel')
+        action = order.sudo(self.user).action_open_scanner()
+        scanner = self.env['overseas.return.scanner'].browse(action['res_id'])
+        self.assertIn('is cancelled', scanner.message)
+        self.assertNotIn('rejected', scanner.message)
+        self.assertEqual(scanner.message_type, 'danger')
+
+    def test_a_scan_without_language_answers_in_the_user_s(self):
+        Lang = self.env['res.lang']
+        if not Lang.search([('code', '=', 'zh_CN'), ('active', '=', True)]):
+            Lang.load_lang('zh_CN')
+            self.env['ir.module.module'].search(
+                [('name', '=', 'overseas_returns')])._update_translations('zh_CN')
+        self.user.lang = 'zh_CN'
+        scanner = self._scanner()
+        result = scanner.with_context(lang=None).scan('NOPE-ZH-1')
+        self.assertIn('NOPE-ZH-1', result['message'])
+        self.assertNotIn('Unknown code', result['message'])
+        self.assertEqual(result['message'], scanner.with_context(lang='zh_CN').scan(
+            'NOPE-ZH-2')['message'].replace('NOPE-ZH-2', 'NOPE-ZH-1'))

@@ -331,6 +331,63 @@ class TestGs1Scan(ReturnsCase):
         self.assertEqual(line.expiry_state, 'expired')
 
 
+    def _serial_return(self, qty):
+        phone = self.env['product.product'].create({
+            'name': 'GS1 Serial Phone', 'type': 'product', 'tracking': 'serial',
+            'barcode': '4006381333962'})
+        order = self._create_order([(phone, qty, self.reason_defect)])
+        order.action_approve()
+        scanner = self.env['overseas.return.scanner'].sudo(self.user).create(
+            {'warehouse_id': self.warehouse.id})
+        scanner.scan(order.name)
+        return order, scanner
+
+    def test_a_serial_number_counts_once_and_undo_takes_it_back(self):
+        order, scanner = self._serial_return(2.0)
+        line = order.line_ids
+        self.assertEqual(scanner.scan('(01)04006381333962(21)SN-A')['result'], 'done')
+        again = scanner.scan('(01)04006381333962(21)SN-A')
+        self.assertEqual(again['result'], 'refused')
+        self.assertIn('SN-A', again['message'])
+        self.assertIn('already counted', again['message'])
+        self.assertEqual((line.qty_received, line.lot_ids.mapped('name')), (1.0, ['SN-A']))
+        # undo takes back the count and its serial number; counting goes on cleanly
+        self.assertEqual(scanner.scan('ORT-UNDO')['result'], 'done')
+        self.assertEqual((line.qty_received, line.lot_ids.mapped('name')), (0.0, []))
+        scanner.scan('(01)04006381333962(21)SN-B')
+        scanner.scan('(01)04006381333962(21)SN-C')
+        self.assertEqual(scanner.scan('ORT-VALIDATE')['result'], 'done')
+        self.assertEqual(order.state, 'received')
+        self.assertEqual(sorted(line.lot_ids.mapped('name')), ['SN-B', 'SN-C'])
+
+    def test_after_the_receipt_a_label_picks_its_line_and_adds_no_serial(self):
+        order, scanner = self._serial_return(1.0)
+        scanner.scan('(01)04006381333962(21)SN-D')
+        scanner.scan('ORT-VALIDATE')
+        line = order.line_ids
+        other = scanner.scan('(01)04006381333962(21)SN-E')
+        self.assertEqual(other['result'], 'refused')
+        self.assertIn('SN-E', other['message'])
+        self.assertEqual(line.lot_ids.mapped('name'), ['SN-D'])
+        self.assertFalse(line.inspection_ids, 'nothing changed')
+        own = scanner.scan('(01)04006381333962(21)SN-D')
+        self.assertEqual(own['result'], 'done', own['message'])
+        self.assertEqual(scanner.line_id, line)
+        self.assertEqual(line.lot_ids.mapped('name'), ['SN-D'])
+
+    def test_a_lot_on_the_label_of_an_untracked_product_still_counts(self):
+        order = self._create_order([(self.earbuds, 1.0, self.reason_defect)])
+        order.action_approve()
+        scanner = self.env['overseas.return.scanner'].sudo(self.user).create(
+            {'warehouse_id': self.warehouse.id})
+        scanner.scan(order.name)
+        result = scanner.scan('(01)04006381333931(10)LOT1(17)270101')
+        self.assertEqual(result['result'], 'done', result['message'])
+        self.assertIn('not tracked', result['message'])
+        self.assertEqual(order.line_ids.qty_received, 1.0)
+        self.assertFalse(order.line_ids.lot_ids)
+
+
 class TestManifestLots(ReturnsCase):
 
     def test_manifest_serial_column_sets_the_lots(self):
