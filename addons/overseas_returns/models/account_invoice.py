@@ -1,8 +1,10 @@
 from contextlib import nullcontext
 
-from odoo import api, fields, models
+from odoo import SUPERUSER_ID, _, api, fields, models
+from odoo.exceptions import AccessError
 
 from .mail_message import returns_mail
+from .overseas_return_guard import in_action
 
 
 class AccountInvoice(models.Model):
@@ -10,6 +12,25 @@ class AccountInvoice(models.Model):
 
     overseas_return_id = fields.Many2one('overseas.return.order', string='Customer Return',
                                          index=True, readonly=True, copy=False)
+
+    @api.multi
+    def write(self, vals):
+        """A credit note's return is set when the return's credit note is created, and
+        the invoice a return's credit note refunds stays: changed over RPC they would
+        move money between returns, or out of the limits of the invoice."""
+        if not in_action() and self.env.uid != SUPERUSER_ID:
+            if 'overseas_return_id' in vals and any(
+                    invoice.overseas_return_id.id != (vals['overseas_return_id'] or False)
+                    for invoice in self):
+                raise AccessError(_('The return of a credit note is set when the return\'s '
+                                    'credit note is created: it cannot be changed.'))
+            if 'refund_invoice_id' in vals and any(
+                    invoice.overseas_return_id and
+                    invoice.refund_invoice_id.id != (vals['refund_invoice_id'] or False)
+                    for invoice in self):
+                raise AccessError(_('The invoice a return\'s credit note refunds cannot be '
+                                    'changed.'))
+        return super(AccountInvoice, self).write(vals)
 
     @api.multi
     def action_invoice_open(self):

@@ -182,6 +182,7 @@ def refuse_line_derived_writes(records, vals, names):
     """Fields set from a record's return line (its return, company or product) are
     never written directly: a caller's value would name another return than the
     line's."""
+    context = records.env.context  # noqa: F841 (_() reads the language from it)
     written = [name for name in names if name in vals]
     if written:
         field = records._fields[written[0]]
@@ -193,6 +194,7 @@ def refuse_line_derived_writes(records, vals, names):
 
 def ensure_one_record(records):
     """ensure_one() for methods integrators call: a clear, translated error."""
+    context = records.env.context  # noqa: F841 (_() reads the language from it)
     if len(records) != 1:
         raise UserError(_('%(model)s: this works on exactly one record at a time, '
                           '%(count)d were given.') % {

@@ -29,6 +29,7 @@ def _mass_limit(env):
 
 def _run_each(records, method, label):
     """Call ``method`` on each record in its own savepoint; tell the user of failures."""
+    context = records.env.context  # noqa: F841 (_() reads the language from it)
     failures = []
     for record in records:
         try:

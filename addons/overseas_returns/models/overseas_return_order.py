@@ -394,6 +394,7 @@ class OverseasReturnOrder(models.Model):
     def action_cancel(self):
         self._lock_for_update()
         self._ensure_state(['draft', 'approved'], _('Cancelling'))
+        self._ensure_no_credit_notes()  # overseas_return_order_refund.py
         self.write({'state': 'cancel'})
         return True
 

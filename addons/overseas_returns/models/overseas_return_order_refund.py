@@ -394,32 +394,34 @@ class OverseasReturnRefundMixin(models.AbstractModel):
                 return candidate
         return dict(vals, price_unit=difference, tax_ids=[])
 
-    def _check_refund_limits(self, proposal, total):
-        """Never credit more than was invoiced, per product and in total."""
+    def _check_refund_limits(self, proposal, total, excluded=None):
+        """Never credit more than was invoiced, per product and in total, and on a
+        return's credit notes no more of a product than the units that came back.
+        ``excluded``: the credit note being validated (its lines are the proposal)."""
         currency = self._refund_currency()
         if float_compare(total, 0.0, precision_rounding=currency.rounding) <= 0:
             raise UserError(_('A refund must be a positive amount.'))
+        excluded = excluded or self.env['account.invoice']
         invoice = self.invoice_id
+        earlier = self._credit_notes_counted(excluded)
         if invoice:
-            earlier = invoice.refund_invoice_ids.filtered(lambda inv: inv.state != 'cancel')
             invoiced_total = invoice.amount_total
-            credited_total = sum(earlier.mapped('amount_total'))
             invoiced = self._sum_by_product(invoice.invoice_line_ids)
-            credited = self._sum_by_product(earlier.mapped('invoice_line_ids'))
+            unit_prices = self._invoiced_unit_prices(invoice)
         else:
-            earlier = self.refund_invoice_ids.filtered(lambda inv: inv.state != 'cancel')
             fiscal_position = self.partner_id.property_account_position_id
             invoiced_total = sum(self._line_totals({
                 'product_id': line.product_id.id, 'quantity': line.product_qty,
                 'price_unit': line.price_unit, 'discount': 0.0,
                 'tax_ids': self._product_taxes(line.product_id, fiscal_position).ids})[1]
                 for line in self.line_ids)
-            credited_total = sum(earlier.mapped('amount_total'))
             invoiced = {}
             for line in self.line_ids:
                 invoiced[line.product_id.id] = invoiced.get(line.product_id.id, 0.0) + \
                     line.price_subtotal
-            credited = self._sum_by_product(earlier.mapped('invoice_line_ids'))
+            unit_prices = {}
+        credited_total = sum(earlier.mapped('amount_total'))
+        credited = self._sum_by_product(earlier.mapped('invoice_line_ids'))
         if float_compare(credited_total + total, invoiced_total,
                          precision_rounding=currency.rounding) > 0:
             raise UserError(_(
@@ -432,30 +434,83 @@ class OverseasReturnRefundMixin(models.AbstractModel):
         for vals in proposal:
             product_id = self._credited_product_id(vals)
             new[product_id] = new.get(product_id, 0.0) + self._line_totals(vals)[0]
+        returned = self._returned_value_by_product(unit_prices)
+        mine = self._sum_by_product(earlier.filtered(
+            lambda inv: inv.overseas_return_id == self).mapped('invoice_line_ids'))
+        Product = self.env['product.product']
         for product_id, amount in new.items():
             if product_id not in invoiced:
-                continue
+                continue  # a fee or goodwill product: the totals above bound it
             if float_compare(credited.get(product_id, 0.0) + amount, invoiced[product_id],
                              precision_rounding=currency.rounding) > 0:
                 raise UserError(_(
                     'More of %(product)s would be credited (%(credited)s) than was '
                     'invoiced (%(invoiced)s).') % {
-                    'product': self.env['product.product'].browse(product_id).display_name,
+                    'product': Product.browse(product_id).display_name,
                     'credited': self._format_amount(
                         credited.get(product_id, 0.0) + amount, currency),
                     'invoiced': self._format_amount(invoiced[product_id], currency)})
+            if float_compare(mine.get(product_id, 0.0) + amount,
+                             returned.get(product_id, 0.0),
+                             precision_rounding=currency.rounding) > 0:
+                raise UserError(_(
+                    'The credit notes of %(order)s would credit %(credited)s of '
+                    '%(product)s, more than the %(returned)s its returned units are worth.')
+                    % {'order': self.name,
+                       'product': Product.browse(product_id).display_name,
+                       'credited': self._format_amount(
+                           mine.get(product_id, 0.0) + amount, currency),
+                       'returned': self._format_amount(
+                           returned.get(product_id, 0.0), currency)})
+
+    def _credit_notes_counted(self, excluded):
+        """The credit notes that count against this return's invoice: Odoo's own on the
+        invoice and those of every return of it (also one whose link to the invoice
+        was cleared), or, without an invoice, this return's; cancelled ones do not."""
+        notes = self.sudo().refund_invoice_ids
+        if self.invoice_id:
+            notes |= self.sudo().invoice_id.refund_invoice_ids | \
+                self.env['account.invoice'].sudo().search([
+                    ('type', '=', 'out_refund'),
+                    ('overseas_return_id.invoice_id', '=', self.invoice_id.id)])
+        return (notes - excluded.sudo()).filtered(lambda inv: inv.state != 'cancel') \
+            .with_env(self.env)
+
+    @api.model
+    def _invoiced_unit_prices(self, invoice):
+        """Untaxed price of one unit of each product on the invoice (after discount)."""
+        amounts, quantities = {}, {}
+        for inv_line in invoice.invoice_line_ids:
+            product = inv_line.product_id.id
+            amounts[product] = amounts.get(product, 0.0) + inv_line.price_subtotal
+            quantities[product] = quantities.get(product, 0.0) + inv_line.quantity
+        return {product: amounts[product] / quantities[product]
+                for product in amounts if quantities[product]}
+
+    def _returned_value_by_product(self, unit_prices):
+        """What the units of this return are worth, untaxed, per product: the units
+        received (announced, for a returnless return) at the invoiced price, else at
+        the line's price."""
+        result = {}
+        for line in self.line_ids:
+            qty = line.product_qty if self.return_method == 'returnless' \
+                else line.qty_received
+            price = unit_prices.get(line.product_id.id, line.price_unit)
+            result[line.product_id.id] = result.get(line.product_id.id, 0.0) + qty * price
+        return result
 
     def _check_refund_invoice_limits(self, refund):
         """_check_refund_limits for an existing credit note of this return, when it is
         validated: its lines are the proposal; the other credit notes count, this one
-        not (it is hidden from the credit note lists in the cache for the check).
-        A cancelled return, or another customer's credit note, is refused."""
+        not. A cancelled or exchanged return, or another customer's credit note, is
+        refused."""
         self.ensure_one()
         if self.state in ('cancel', 'rejected'):
             raise UserError(_('%(refund)s cannot be validated: its return %(order)s was '
                               'cancelled or rejected.') % {
                 'refund': refund.number or refund.name or refund.origin or '',
                 'order': self.name})
+        self._ensure_not_exchanged()
         if refund.partner_id.commercial_partner_id != \
                 self.partner_id.commercial_partner_id:
             raise UserError(_('%(refund)s cannot be validated: it is for %(partner)s, '
@@ -468,16 +523,16 @@ class OverseasReturnRefundMixin(models.AbstractModel):
             'quantity': line.quantity, 'price_unit': line.price_unit,
             'discount': line.discount, 'tax_ids': line.invoice_line_tax_ids.ids,
         } for line in refund.invoice_line_ids]
-        holders = [record for record in (self, self.invoice_id) if record]
-        for record in holders:
-            record._cache['refund_invoice_ids'] = tuple(
-                refund_id for refund_id in record.refund_invoice_ids.ids
-                if refund_id != refund.id)
-        try:
-            self._check_refund_limits(proposal, refund.amount_total)
-        finally:
-            for record in holders:
-                record.invalidate_cache(['refund_invoice_ids'], record.ids)
+        self._check_refund_limits(proposal, refund.amount_total, excluded=refund)
+
+    def _ensure_no_credit_notes(self):
+        """A return whose customer was credited stays: cancel the credit note first
+        (a draft one is refused at validation once the return is cancelled)."""
+        noted = self.filtered(lambda order: order.sudo().refund_invoice_ids.filtered(
+            lambda inv: inv.state in ('open', 'paid')))
+        if noted:
+            raise UserError(_('%s has a credit note: cancel the credit note first.')
+                            % ', '.join(noted.mapped('name')))
 
     def _format_amount(self, amount, currency):
         """An amount as the user reads it: the currency's digits and symbol."""

@@ -1,4 +1,4 @@
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 
 from .test_refund import RefundCase
 
@@ -95,3 +95,105 @@ class TestRefundLimits(RefundCase):
         refund.sudo(self.accountant).action_invoice_open()
         self.assertIn(refund.state, ('open', 'paid'))  # applied to the invoice
         self.assertAlmostEqual(order.amount_refunded, 100.0)
+
+
+class TestReturnCreditNotes(RefundCase):
+    """A return's credit notes credit the units that came back, once, on that return."""
+
+    _validate_refused = TestRefundLimits._validate_refused
+
+    def setUp(self):
+        super(TestReturnCreditNotes, self).setUp()
+        self.no_tax = self.env['account.tax']
+
+    def test_a_return_credits_its_returned_units_only(self):
+        invoice = self._invoice([(self.earbuds, 5.0, 100.0, 0.0, self.no_tax),
+                                 (self.mug, 1.0, 100.0, 0.0, self.no_tax)])
+        order = self._returned(invoice, [(self.earbuds, 1.0, self.reason_defect)])
+        with self.assertRaisesRegex(UserError, 'returned units are worth'):
+            self._refund(order, amount=400.0)
+        self.assertFalse(order.refund_invoice_ids)
+        refund = self._refund(order)
+        self.assertAlmostEqual(refund.amount_total, 100.0)
+        # four earbuds on the draft, or the mug nobody returned: refused at validation
+        earbuds = refund.invoice_line_ids.filtered(lambda l: l.product_id == self.earbuds)
+        earbuds.sudo(self.accountant).write({'quantity': 4.0})
+        refund.compute_taxes()
+        self._validate_refused(refund, order, invoice)
+        earbuds.sudo(self.accountant).write({'quantity': 1.0})
+        mug = refund.invoice_line_ids.sudo(self.accountant).create({
+            'invoice_id': refund.id, 'product_id': self.mug.id, 'name': 'Mug',
+            'quantity': 1.0, 'price_unit': 100.0, 'account_id': earbuds.account_id.id})
+        self._validate_refused(refund, order, invoice)
+        mug.unlink()
+        refund.sudo(self.accountant).action_invoice_open()
+        self.assertAlmostEqual(order.amount_refunded, 100.0)
+        self.assertAlmostEqual(invoice.residual, 500.0)
+
+    def test_a_credit_note_keeps_its_return_and_its_invoice(self):
+        invoice = self._invoice([(self.earbuds, 2.0, 100.0, 0.0, self.no_tax)])
+        order = self._returned(invoice, [(self.earbuds, 2.0, self.reason_defect)])
+        refund = self._refund(order, amount=100.0)
+        other = self._returned(invoice, [(self.earbuds, 1.0, self.reason_defect)])
+        as_accountant = refund.sudo(self.accountant)
+        for vals in ({'refund_invoice_id': False}, {'overseas_return_id': other.id},
+                     {'overseas_return_id': False}):
+            with self.assertRaisesRegex(AccessError, 'cannot be changed'):
+                as_accountant.write(vals)
+        refund.invalidate_cache()
+        self.assertEqual((refund.overseas_return_id, refund.refund_invoice_id),
+                         (order, invoice))
+        # nor can Odoo's own credit note be moved onto a return
+        native = self.env['account.invoice'].browse(self.env['account.invoice.refund'].with_context(
+            active_ids=invoice.ids, active_id=invoice.id).create({
+                'filter_refund': 'refund', 'description': 'native'}).invoice_refund()
+            and self.env['account.invoice'].search(
+                [('refund_invoice_id', '=', invoice.id), ('overseas_return_id', '=', False)],
+                limit=1).id)
+        with self.assertRaisesRegex(AccessError, 'cannot be changed'):
+            native.sudo(self.accountant).write({'overseas_return_id': order.id})
+        # a note of this return counts even when its link to the invoice is gone
+        refund.write({'refund_invoice_id': False})  # the superuser's data fix
+        with self.assertRaisesRegex(UserError, 'more than'):
+            self._refund(order, amount=150.0)
+
+    def test_the_wizard_creates_its_credit_note_once(self):
+        invoice = self._invoice([(self.earbuds, 2.0, 100.0, 0.0, self.no_tax)])
+        order = self._returned(invoice, [(self.earbuds, 1.0, self.reason_defect)])
+        action = order.sudo(self.accountant).action_open_refund_wizard()
+        wizard = self.env['overseas.return.refund.wizard'].sudo(self.accountant).browse(
+            action['res_id'])
+        wizard.write({'goodwill_amount': 10.0})
+        wizard.action_create_refund()
+        with self.assertRaisesRegex(UserError, 'created already'):
+            wizard.action_create_refund()
+        self.assertEqual(len(order.refund_invoice_ids), 1)
+        self.assertAlmostEqual(order.refund_invoice_ids.amount_total, 110.0)
+
+    def test_a_return_with_a_credit_note_is_not_cancelled(self):
+        order = self._create_order([(self.mug, 2.0, self.reason_transit)],
+                                   return_method='returnless')
+        order.action_approve()
+        refund = self._refund(order, amount=10.0)
+        refund.action_invoice_open()
+        with self.assertRaisesRegex(UserError, 'has a credit note'):
+            order.action_cancel()
+        self.assertEqual(order.state, 'approved')
+        self.assertEqual(order.refund_state, 'partial')
+
+    def test_an_exchanged_return_s_credit_note_is_refused(self):
+        invoice = self._invoice([(self.earbuds, 1.0, 100.0, 0.0, self.no_tax)])
+        order = self._returned(invoice, [(self.earbuds, 1.0, self.reason_defect)])
+        refund = self._refund(order)
+        refund.action_invoice_cancel()
+        order.sudo(self.user).action_exchange([{
+            'return_line_id': order.line_ids.id, 'product_id': self.earbuds.id,
+            'quantity': 1.0}])
+        self.assertTrue(order.is_exchanged)
+        refund.action_invoice_draft()
+        # Odoo's reset leaves 'open' in the cache (do_in_draft): the next request reads
+        refund.invalidate_cache()
+        with self.assertRaisesRegex(UserError, 'was exchanged'):
+            refund.sudo(self.accountant).action_invoice_open()
+        self.assertEqual(refund.state, 'draft')
+        self.assertEqual(order.amount_refunded, 0.0)

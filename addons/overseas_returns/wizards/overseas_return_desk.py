@@ -6,7 +6,8 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.tools import float_compare, float_is_zero
 
 
-def _check_number(value, label):
+def _check_number(env, value, label):
+    context = env.context  # noqa: F841 (_() reads the language from it)
     if isinstance(value, bool) or not isinstance(value, (int, float)) \
             or not math.isfinite(value):
         raise ValidationError(_('%(field)s must be a number, not %(value)r.') % {
@@ -49,7 +50,7 @@ class OverseasReturnRegister(models.TransientModel):
             self.line_ids.mapped('sale_line_id'))
         chosen = []
         for line in self.line_ids:
-            _check_number(line.qty, _('Quantity'))
+            _check_number(self.env, line.qty, _('Quantity'))
             rounding = line.product_id.uom_id.rounding or 0.01
             if float_is_zero(line.qty, precision_rounding=rounding):
                 continue
@@ -136,7 +137,7 @@ class OverseasReturnReceive(models.TransientModel):
                             % order.name)
         counted = {}
         for line in self.line_ids:
-            _check_number(line.qty_counted, _('Counted'))
+            _check_number(self.env, line.qty_counted, _('Counted'))
             if line.qty_counted < 0:
                 raise UserError(_('The count of %s cannot be negative.')
                                 % line.product_id.display_name)

@@ -1,4 +1,5 @@
-from odoo import api, fields, models
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
 
 from ..models.overseas_return_deduction_type import DEDUCTION_TYPES
 from ..models.overseas_return_guard import form_action
@@ -17,6 +18,7 @@ class OverseasReturnRefundWizard(models.TransientModel):
     missing_parts_amount = fields.Monetary(string='Missing Parts')
     goodwill_amount = fields.Monetary(string='Goodwill Credit')
     amount_total = fields.Monetary(compute='_compute_amount_total', string='Refund Total')
+    refund_id = fields.Many2one('account.invoice', string='Credit Note', readonly=True)
 
     @api.model
     def _create_for_order(self, order):
@@ -56,8 +58,15 @@ class OverseasReturnRefundWizard(models.TransientModel):
     @api.multi
     def action_create_refund(self):
         self.ensure_one()
+        if self.refund_id:
+            raise UserError(_('This credit note was created already (%s): open it from '
+                              'the return.') % (self.refund_id.number or
+                                                 self.refund_id.display_name))
         refund = self.order_id._create_refund_invoice(self._proposal())
-        self.line_ids.unlink()  # a second click creates nothing twice
+        # a second click creates nothing twice: no line, no extra amount is left
+        self.line_ids.unlink()
+        self.write({'refund_id': refund.id, 'missing_parts_amount': 0.0,
+                    'goodwill_amount': 0.0})
         action = form_action(self.env, 'account.action_invoice_out_refund')
         action.update(views=[(self.env.ref('account.invoice_form').id, 'form')],
                       view_mode='form', res_id=refund.id)
