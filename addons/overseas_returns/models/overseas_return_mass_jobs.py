@@ -11,7 +11,7 @@ from odoo.exceptions import AccessError, UserError
 
 from odoo.addons.queue_job.job import job
 
-from .queue_jobs import delayed
+from .queue_jobs import delayed, in_user_language
 
 MASS_JOB_RECORDS = 20
 PARAM_MASS_JOB_RECORDS = 'overseas_returns.mass_job_records'
@@ -80,6 +80,7 @@ class OverseasReturnLine(models.Model):
 
     @api.multi
     @job(default_channel=MASS_CHANNEL)
+    @in_user_language
     def _job_mass_dispose(self):
         """One chunk of a mass disposition (all at once, else line by line)."""
         lines = self.filtered(lambda line: line.state == 'inspected')
@@ -111,6 +112,7 @@ class OverseasReturnOrder(models.Model):
 
     @api.multi
     @job(default_channel=MASS_CHANNEL)
+    @in_user_language
     def _job_mass_refund(self):
         """One chunk of a mass refund: a draft credit note per return."""
         return _run_each(self, 'action_create_refund', _('Mass refund'))

@@ -293,3 +293,19 @@ class TestImportHardening(ReturnsCase):
         self.assertEqual(self._returns('N-21').line_ids.product_qty, 2.5)
         self._refused(self._xlsx([HEADER, row('N-30', qty=0.5)]),
                       'does not fit the unit of measure', 'manifest.xlsx')
+
+    def test_odd_quantities_dates_and_long_cells_are_row_errors(self):
+        rows = [HEADER, row('L-1', qty='1_0'), row('L-2', date='202611'),
+                row('L-3', date='2026111'), row('L-4' + 'X' * 20000),
+                row('L-5', sku='EB-01' + 'Y' * 300)]
+        message = self._refused(self._csv(rows), '5 of the 5 rows')
+        self.assertIn('Row 2, column "quantity": "1_0" is not a positive number', message)
+        self.assertIn('Row 3, column "return_date": "202611" is not a date', message)
+        self.assertIn('Row 4, column "return_date": "2026111" is not a date', message)
+        self.assertIn('Row 5, column "order_ref": the value has 20003 characters, more '
+                      'than the 255 this column may hold', message)
+        self.assertIn('Row 6, column "sku": the value has 305 characters', message)
+        self.assertLess(len(message), 10000, 'the long values are not repeated')
+        # the compact date of the README still reads
+        self._wizard(self._csv([HEADER, row('L-10', date='20261102')])).action_import()
+        self.assertEqual(self._returns('L-10').date_requested[:10], '2026-11-02')

@@ -282,3 +282,63 @@ class TestImportJobs(ReturnsCase):
         self.assertEqual(job1.amount_total, sum(job1.line_ids.mapped('price_subtotal')))
         self.assertEqual(set(job1.line_ids.mapped('company_id')), {self.company})
         self.assertTrue(all(line.partner_id == job1.partner_id for line in job1.line_ids))
+
+    def test_a_failed_part_is_reported_once_the_others_are_done(self):
+        wizard = self._wizard(self._rows())
+        wizard.action_import()
+        self._perform(self._pending_jobs()[0])  # checks the file, queues the parts
+        chunks = self._pending_jobs().filtered(
+            lambda j: j.method_name == '_job_import_chunk')
+        finish = self._pending_jobs().filtered(
+            lambda j: j.method_name == '_job_finish_import')
+        self.assertEqual(len(chunks), 3)
+        # the first part fails for good while the others still wait
+        chunks[0].write({'state': 'failed', 'exc_info': 'Boom: the part failed'})
+        job = Job.load(self.env(user=odoo.SUPERUSER_ID), finish.uuid)
+        from odoo.addons.queue_job.exception import RetryableJobError
+        with self.assertRaises(RetryableJobError):
+            job.perform()
+        self.assertEqual(wizard.state, 'running', 'not failed while parts still run')
+        for chunk in chunks[1:]:
+            self._perform(chunk)
+        self._perform(finish)
+        self.assertEqual(wizard.state, 'failed')
+        self.assertIn('1 of 3 parts', wizard.job_message)
+        self.assertIn('Boom', wizard.job_message)
+        # what the other parts did is on the record
+        imported = self.Order.search([('origin_ref', 'like', 'JOB-')])
+        self.assertEqual(wizard.order_ids, imported)
+        self.assertEqual(wizard.order_count, len(imported))
+        self.assertTrue(imported)
+
+    def test_the_import_writes_its_own_progress_and_runs_once(self):
+        wizard = self._wizard(self._rows()[:3])
+        for vals in ({'state': 'done'}, {'order_count': 77}, {'job_message': 'forged'},
+                     {'order_ids': [(6, 0, self.Order.search([], limit=1).ids)]}):
+            with self.assertRaisesRegex(odoo.exceptions.AccessError, 'set by its actions'):
+                wizard.write(vals)
+        with self.assertRaisesRegex(odoo.exceptions.AccessError, 'set by its actions'):
+            self._wizard(self._rows()[:3], state='done', order_count=5)
+        wizard.action_import()
+        # an inline import shows its rows done too
+        self.assertEqual((wizard.state, wizard.row_total, wizard.row_done, wizard.progress),
+                         ('done', 2, 2, 100.0))
+        with self.assertRaisesRegex(odoo.exceptions.UserError, 'upload it in a new import'):
+            wizard.action_import()
+        self.assertEqual(len(self._snapshot()), 1)
+
+    def test_jobs_write_in_the_user_s_language(self):
+        Lang = self.env['res.lang']
+        if not Lang.search([('code', '=', 'zh_CN'), ('active', '=', True)]):
+            Lang.load_lang('zh_CN')
+            self.env['ir.module.module'].search(
+                [('name', '=', 'overseas_returns')])._update_translations('zh_CN')
+        self.user.lang = 'zh_CN'
+        rows = self._rows()
+        rows[3][2] = 'NO-SUCH-SKU'
+        wizard = self._wizard(rows)
+        wizard.action_import()
+        self._run_jobs()
+        self.assertEqual(wizard.state, 'failed')
+        self.assertIn('NO-SUCH-SKU', wizard.job_message)
+        self.assertNotIn('Nothing was imported', wizard.job_message)

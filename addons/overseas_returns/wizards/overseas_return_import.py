@@ -22,7 +22,7 @@ from odoo.addons.queue_job.exception import RetryableJobError
 from odoo.addons.queue_job.job import job
 
 from ..models.overseas_return_guard import action_writes
-from ..models.queue_jobs import delayed
+from ..models.queue_jobs import delayed, in_user_language
 
 _logger = logging.getLogger(__name__)
 
@@ -92,6 +92,10 @@ IDENTIFIER_KEYS = ('origin_ref', 'tracking_ref', 'sku', 'lpn', 'email', 'buyer_i
                    'customer_ref')
 CUSTOMER_KEYS = ('customer', 'email', 'buyer_id', 'customer_ref')
 TEXT_KEYS = ('customer', 'note', 'condition', 'disposition', 'status', 'center')
+# longest cell a column may hold: identifiers are indexed (PostgreSQL refuses an index
+# entry over 8 kB), and no order number, SKU or name is longer
+MAX_CELL_LENGTH = 255
+MAX_NOTE_LENGTH = 2000
 EMAIL = re.compile(r'^[^@\s,;]+@[^@\s,;]+\.[^@\s,;]+$')
 ENCODINGS = {'utf-8': 'utf-8-sig', 'gb18030': 'gb18030', 'cp1252': 'cp1252'}
 # GBK byte pairs, aligned as a GBK decoder reads them; group 1: a GB2312 character
@@ -197,7 +201,12 @@ class OverseasReturnImport(models.TransientModel):
     """
 
     _name = 'overseas.return.import'
+    _inherit = ['overseas.return.guard.mixin']
     _description = 'Import Return Manifest'
+    # the import's progress and result are the import's own to write
+    _action_owned_fields = {name: () for name in (
+        'state', 'row_total', 'job_message', 'order_ids', 'order_count', 'line_count',
+        'skipped_count', 'error_count', 'error_file', 'error_filename')}
 
     state = fields.Selection([('upload', 'File to Import'),
                               ('running', 'Importing in the Background'),
@@ -288,6 +297,22 @@ class OverseasReturnImport(models.TransientModel):
             record.progress = 100.0 * record.row_done / record.row_total \
                 if record.row_total else 0.0
 
+    @api.model
+    def create(self, vals):
+        # the web client sends the empty list of imported returns with a new import
+        self._check_owned_fields_create({
+            name: value for name, value in vals.items()
+            if not (name == 'order_ids' and isinstance(value, (list, tuple)) and all(
+                isinstance(cmd, (list, tuple)) and cmd and (
+                    cmd[0] == 5 or (cmd[0] == 6 and len(cmd) == 3 and not cmd[2]))
+                for cmd in value))})
+        return super(OverseasReturnImport, self).create(vals)
+
+    @api.multi
+    def write(self, vals):
+        self._check_owned_fields_write(vals)
+        return super(OverseasReturnImport, self).write(vals)
+
     @api.onchange('preset')
     def _onchange_preset(self):
         if self.preset == 'amazon' and not self.channel_id:
@@ -309,6 +334,10 @@ class OverseasReturnImport(models.TransientModel):
             raise UserError(_('Import one manifest at a time: %(count)s import '
                               'wizards were given.') % {'count': len(self)})
         self._check_import_rights()
+        if self.state != 'upload':
+            raise UserError(_('%(file)s was imported by this import already (or is being '
+                              'imported): upload it in a new import; the rows already '
+                              'imported will be skipped.') % {'file': self._file_label()})
         header, rows = self._read_file()
         if len(rows) > self._import_limit(PARAM_ASYNC_ROWS, ASYNC_ROWS) \
                 and not self.env.context.get('overseas_import_inline'):
@@ -336,6 +365,7 @@ class OverseasReturnImport(models.TransientModel):
             'state': 'done', 'order_ids': [(6, 0, created_orders.ids)],
             'order_count': len(created_orders), 'line_count': line_count,
             'skipped_count': skipped, 'error_count': len(bad),
+            'row_total': len(records),
         }
         if bad:
             values.update(error_file=self._error_csv(header, bad),
@@ -429,6 +459,7 @@ class OverseasReturnImport(models.TransientModel):
 
     @api.multi
     @job(default_channel=IMPORT_CHANNEL)
+    @in_user_language
     def _job_prepare_import(self):
         """Check the file; refuse it (error message, error file) or cut the good rows
         into chunks of whole orders, one job each, and a job that collects the result."""
@@ -489,6 +520,7 @@ class OverseasReturnImport(models.TransientModel):
 
     @api.multi
     @job(default_channel=IMPORT_CHANNEL)
+    @in_user_language
     def _job_import_chunk(self, sequence):
         """Import the rows of one chunk; its row of CHUNK_TABLE records the outcome.
 
@@ -531,6 +563,7 @@ class OverseasReturnImport(models.TransientModel):
 
     @api.multi
     @job(default_channel=IMPORT_CHANNEL)
+    @in_user_language
     def _job_finish_import(self):
         """Once every chunk is done: the result on the import record and a message to
         the user; a chunk that failed for good fails the import."""
@@ -541,29 +574,38 @@ class OverseasReturnImport(models.TransientModel):
                    % CHUNK_TABLE, (self.id,))
         chunks = cr.fetchall()
         pending = [chunk[0] for chunk in chunks if not chunk[1]]
+        failed = self.env['queue.job']
         if pending:
-            failed = self.env['queue.job'].sudo().search(
-                [('uuid', 'in', pending), ('state', '=', 'failed')])
-            if failed:
-                return self._import_failed(_(
-                    '%(count)s part(s) of the import failed; the other parts were '
-                    'imported. Import the file again: the rows already imported will '
-                    'be skipped.\n\n%(error)s') % {
-                    'count': len(failed),
-                    'error': ((failed[0].exc_info or '').strip().splitlines() or [''])[-1]})
-            raise RetryableJobError(_('%(count)s parts still to import')
-                                    % {'count': len(pending)}, seconds=2,
-                                    ignore_retry=True)
+            jobs = self.env['queue.job'].sudo().search([('uuid', 'in', pending)])
+            # a part still waiting or running may still import its rows: the result
+            # is written once every part is done or failed for good
+            if jobs.filtered(lambda job: job.state not in ('failed', 'done')):
+                raise RetryableJobError(_('%(count)s parts still to import')
+                                        % {'count': len(pending)}, seconds=2,
+                                        ignore_retry=True)
+            failed = jobs.filtered(lambda job: job.state == 'failed')
+        done = [chunk for chunk in chunks if chunk[1]]
         order_ids = []
-        for chunk in chunks:
+        for chunk in done:
             order_ids += [order_id for order_id in chunk[2] if order_id not in order_ids]
         values = {
             'state': 'done', 'order_ids': [(6, 0, order_ids)],
             'order_count': len(order_ids),
-            'line_count': sum(chunk[3] for chunk in chunks),
-            'skipped_count': sum(chunk[4] for chunk in chunks),
-            'error_count': self.error_count + sum(chunk[5] for chunk in chunks),
+            'line_count': sum(chunk[3] for chunk in done),
+            'skipped_count': sum(chunk[4] for chunk in done),
+            'error_count': self.error_count + sum(chunk[5] for chunk in done),
         }
+        if pending:
+            with action_writes():
+                self.write(values)
+            return self._import_failed(_(
+                '%(count)s of %(parts)s parts of the import failed. The others were '
+                'imported: %(orders)s returns created or completed, %(lines)s lines. '
+                'Import the file again: the rows already imported will be skipped.'
+                '\n\n%(error)s') % {
+                'count': len(pending), 'parts': len(chunks),
+                'orders': values['order_count'], 'lines': values['line_count'],
+                'error': ((failed[:1].exc_info or '').strip().splitlines() or [''])[-1]})
         with action_writes():
             self.write(values)
         self._notify_import(_(
@@ -576,7 +618,8 @@ class OverseasReturnImport(models.TransientModel):
         return _('done')
 
     def _import_failed(self, message):
-        self.write({'state': 'failed', 'job_message': message})
+        with action_writes():
+            self.write({'state': 'failed', 'job_message': message})
         self._notify_import(_('The return manifest %(file)s was not imported: '
                               '%(error)s') % {'file': self._file_label(),
                                               'error': message})
@@ -839,6 +882,7 @@ class OverseasReturnImport(models.TransientModel):
         """Resolve products and reasons for the whole file; note each row's problems."""
         for record in records:
             self._check_formulas(record)
+            self._check_lengths(record)
         products = self._products_by_sku({r['values']['sku'] for r in records})
         product_info = self._product_info(set(products.values()))
         reasons = self._reason_finder(preset, channel)
@@ -852,7 +896,7 @@ class OverseasReturnImport(models.TransientModel):
                 if self._is_unidentified_row(values, preset) \
                 else ('origin_ref', 'sku', 'quantity')
             for key in required:
-                if not values[key]:
+                if not values[key] and key not in record.get('too_long', ()):
                     self._add_error(record, key, _('this value is required'))
             if values['sku'] and values['sku'] not in products:
                 self._add_error(record, 'sku', _(
@@ -927,6 +971,20 @@ class OverseasReturnImport(models.TransientModel):
                         'value': value, 'char': value[0].replace('\t', '\\t')
                         .replace('\r', '\\r')})
 
+    def _check_lengths(self, record):
+        """A cell longer than its column may hold is a row error (and is not used)."""
+        values = record['values']
+        for key, value in values.items():
+            if not isinstance(value, str):
+                continue
+            limit = MAX_NOTE_LENGTH if key == 'note' else MAX_CELL_LENGTH
+            if len(value) > limit:
+                values[key] = ''  # not repeated in other messages
+                record.setdefault('too_long', set()).add(key)
+                self._add_error(record, key, _(
+                    'the value has %(length)s characters, more than the %(max)s this '
+                    'column may hold') % {'length': len(value), 'max': limit})
+
     def _product_info(self, product_ids):
         """{product id: type and unit of measure}: two reads for the file."""
         if not product_ids:
@@ -982,6 +1040,8 @@ class OverseasReturnImport(models.TransientModel):
     def _parse_quantity(text):
         if DECIMAL_COMMA.match(text):  # 1,5 but not 1,000
             text = text.replace(',', '.')
+        if '_' in text:
+            return None  # Python's float() reads 1_0 as 10
         try:
             value = float(text)
         except ValueError:
@@ -996,6 +1056,8 @@ class OverseasReturnImport(models.TransientModel):
         if not value:
             return None
         text = value.replace('T', ' ').split(' ')[0]
+        if text.isdigit() and len(text) != 8:
+            return False  # strptime would read 202611 as 2026-01-01
         for date_format in DATE_FORMATS:
             try:
                 return fields.Date.to_string(
