@@ -206,6 +206,12 @@ class TestUnidentified(ReturnsCase):
         again = self._import(rows)
         self.assertFalse(again.order_ids.filtered('is_unidentified'))
         self.assertEqual(again.skipped_count, 5)
+        # a parcel nobody can recognise again (no tracking number) is a row error
+        orders = self.Order.search_count([])
+        with self.assertRaisesRegex(UserError, 'needs its tracking number'):
+            self._import([['', '', 'MUG-01', '1', 'changed_mind', '2026-03-02', '', '',
+                           '', '']])
+        self.assertEqual(self.Order.search_count([]), orders)
 
 
 class TestReturnMethodFollowups(ReturnsCase):

@@ -898,6 +898,12 @@ class OverseasReturnImport(models.TransientModel):
             for key in required:
                 if not values[key] and key not in record.get('too_long', ()):
                     self._add_error(record, key, _('this value is required'))
+            if 'origin_ref' not in required and not values['tracking_ref'] \
+                    and 'tracking_ref' not in record.get('too_long', ()):
+                self._add_error(record, 'tracking_ref', _(
+                    'a parcel with neither order number nor customer needs its tracking '
+                    'number: without it, importing the file again would register the '
+                    'parcel a second time'))
             if values['sku'] and values['sku'] not in products:
                 self._add_error(record, 'sku', _(
                     'unknown SKU "%(sku)s": no product has this internal reference or '
