@@ -50,13 +50,15 @@ class OverseasReturnScanner(models.Model):
         """The first line of this product still to inspect, else still to dispose of."""
         lines = self.order_id.line_ids.filtered(lambda l: l.product_id == product)
         if not lines:
-            raise ScanRefused(_('%(product)s is not on %(order)s. Nothing changed.')
+            raise ScanRefused(_('%(product)s is not on %(order)s. Nothing changed. Put '
+                                'the unit aside and scan a product of %(order)s.')
                               % {'product': product.display_name,
                                  'order': self.order_id.name})
         arrived = lines.filtered(lambda l: l.qty_received > 0)
         if not arrived:
             raise ScanRefused(_('No %(product)s has arrived on %(order)s yet: it waits in '
-                                'the backorder of the receipt. Nothing changed.')
+                                'the backorder of the receipt. Nothing changed. Scan a '
+                                'product that arrived.')
                               % {'product': product.display_name,
                                  'order': self.order_id.name})
         lines = arrived
