@@ -478,14 +478,15 @@ class OverseasReturnRefundMixin(models.AbstractModel):
 
     @api.model
     def _invoiced_unit_prices(self, invoice):
-        """Untaxed price of one unit of each product on the invoice (after discount)."""
-        amounts, quantities = {}, {}
+        """Untaxed price of one unit of each product on the invoice, after discount:
+        the highest of its lines (a returned unit may be matched to any of them)."""
+        prices = {}
         for inv_line in invoice.invoice_line_ids:
-            product = inv_line.product_id.id
-            amounts[product] = amounts.get(product, 0.0) + inv_line.price_subtotal
-            quantities[product] = quantities.get(product, 0.0) + inv_line.quantity
-        return {product: amounts[product] / quantities[product]
-                for product in amounts if quantities[product]}
+            if inv_line.quantity > 0:
+                product = inv_line.product_id.id
+                prices[product] = max(prices.get(product, 0.0),
+                                      inv_line.price_subtotal / inv_line.quantity)
+        return prices
 
     def _returned_value_by_product(self, unit_prices):
         """What the units of this return are worth, untaxed, per product: the units
