@@ -149,7 +149,7 @@ class OverseasReturnGuardMixin(models.AbstractModel):
         if state is None or not self._action_owned_fields[name]:
             return _('"%(field)s" of %(model)s is set by its actions (approve, receive, '
                      'inspect, dispose, refund...), not written directly.') % {
-                'field': label, 'model': self._description}
+                'field': label, 'model': model_label(self)}
         states = dict(self._fields['state']._description_selection(self.env)) \
             if 'state' in self._fields else {}
         return _('"%(field)s" of %(record)s cannot be changed any more: it is '
@@ -189,7 +189,14 @@ def refuse_line_derived_writes(records, vals, names):
         raise AccessError(_('"%(field)s" of %(model)s follows its return line: it '
                             'cannot be written directly.') % {
             'field': field.get_description(records.env)['string'],
-            'model': records._description})
+            'model': model_label(records)})
+
+
+def model_label(records):
+    """The model's name as the user reads it: ir.model's name in the user's language
+    (``_description`` is the English one)."""
+    model = records.env['ir.model']._get(records._name)
+    return model.with_context(lang=records.env.lang).name or records._description
 
 
 def ensure_one_record(records):
@@ -198,4 +205,4 @@ def ensure_one_record(records):
     if len(records) != 1:
         raise UserError(_('%(model)s: this works on exactly one record at a time, '
                           '%(count)d were given.') % {
-            'model': records._description, 'count': len(records)})
+            'model': model_label(records), 'count': len(records)})

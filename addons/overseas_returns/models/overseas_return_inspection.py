@@ -130,11 +130,10 @@ class OverseasReturnInspection(models.Model):
     def action_split(self, qty):
         """Split ``qty`` units off the inspected line: they get a line and an
         inspection of their own (own grade, fault party, disposition). Returns the new
-        inspection."""
+        inspection's id (an RPC answer)."""
         if len(self) != 1 or self.state != 'draft':
             raise UserError(_('Split the line of one inspection in progress at a time.'))
-        sibling = self.line_id.action_split(qty)
-        return sibling._open_inspections()
+        return self.line_id._split_off(qty)._open_inspections().id
 
     @api.multi
     @owner_action

@@ -500,8 +500,13 @@ class OverseasReturnLine(models.Model):
         graded and disposed of apart: two units of one line restocked and scrapped.
 
         Quantities are conserved (announced and received); the units stay where they
-        are (the returns location) until each line is disposed of. Returns the new line.
+        are (the returns location) until each line is disposed of. Returns the new
+        line's id (an RPC answer).
         """
+        return self._split_off(qty).id
+
+    def _split_off(self, qty):
+        """action_split: the new line."""
         self._lock_for_update()
         if len(self) != 1:
             raise UserError(_('Split one return line at a time.'))
@@ -519,6 +524,10 @@ class OverseasReturnLine(models.Model):
             raise UserError(_('Split off between 0 and %(qty)s units of %(line)s (the '
                               'rest stays on the line).') % {
                 'qty': self.qty_received, 'line': self.display_name})
+        # this line gives the units up first: what the return claims on the sale line
+        # never exceeds what was delivered, not even in between
+        self.write({'product_qty': self.product_qty - qty,
+                    'qty_received': self.qty_received - qty})
         sibling = self.copy({
             'order_id': self.order_id.id,
             'sequence': self.sequence,
@@ -532,8 +541,6 @@ class OverseasReturnLine(models.Model):
             'disposition': self.disposition,
             'fault_party': self.fault_party,
         })
-        self.write({'product_qty': self.product_qty - qty,
-                    'qty_received': self.qty_received - qty})
         self.order_id.message_post(body=_('%(qty)s units of %(line)s split off to a line '
                                           'of their own.') % {
             'qty': qty, 'line': self.display_name})

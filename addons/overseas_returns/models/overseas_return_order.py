@@ -1,7 +1,8 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 
-from .overseas_return_guard import action_writes, owner_action
+from .overseas_return_guard import action_writes, ensure_one_record, model_label, \
+    owner_action
 from .overseas_return_order_risk import RISK_OWNED_FIELDS
 from .overseas_return_line import MACHINE_TRANSFER_CONTEXT
 
@@ -450,7 +451,7 @@ class OverseasReturnOrder(models.Model):
     def action_open_receive_wizard(self):
         """The form's Receive: count what is in the parcel first (action_receive
         stays the one-call receipt of integrators)."""
-        self.ensure_one()
+        ensure_one_record(self)
         self._ensure_state(['approved'], _('Receiving'))
         return {
             'type': 'ir.actions.act_window',
@@ -650,7 +651,7 @@ class OverseasReturnOrder(models.Model):
             records = self.env[model]
         if len(records) != 1:
             raise UserError(_('%(model)s: give one existing record (its id), not %(value)r.')
-                            % {'model': self.env[model]._description, 'value': value})
+                            % {'model': model_label(self.env[model]), 'value': value})
         return records
 
     @api.model

@@ -72,11 +72,24 @@ class OverseasReturnIntakeMixin(models.AbstractModel):
         ``lpn``, ``reason_id``, ``customer_note``; or ``lines``, a list of such unit
         dicts.  A SKU that matches no product is kept in the internal note.
         """
+        if not isinstance(values, dict):
+            raise UserError(_('Give the parcel as a dictionary of values (tracking_ref, '
+                              'warehouse_id, sku or product_id...), not %r.') % (values,))
         values = dict(values)
         units = values.pop('lines', None) or []
+        if not isinstance(units, (list, tuple)) or \
+                not all(isinstance(unit, dict) for unit in units):
+            raise UserError(_('"lines" must be a list of dictionaries (sku or product_id, '
+                              'product_qty...), not %r.') % (units,))
         unit = {key: values.pop(key) for key in LINE_KEYS if key in values}
         if unit:
             units = [unit] + list(units)
+        for unit in units:
+            product_id = unit.get('product_id')
+            if product_id not in (None, False) and (
+                    isinstance(product_id, bool) or not isinstance(product_id, int)):
+                raise UserError(_('"product_id" must be the id of a product, not %r.')
+                                % (product_id,))
         line_vals, unknown = self._prepare_unidentified_lines(units)
         if unknown:
             message = _('Scanned SKU(s) matching no product: %(skus)s') % {

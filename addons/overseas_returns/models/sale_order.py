@@ -1,6 +1,8 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
+from .overseas_return_guard import ensure_one_record
+
 
 class SaleOrder(models.Model):
     _inherit = 'sale.order'
@@ -28,7 +30,7 @@ class SaleOrder(models.Model):
     def action_create_overseas_return(self):
         """Register Return: a wizard choosing the delivered lines, their quantities
         and reasons (create_from_sale_order stays the one-call path of integrators)."""
-        self.ensure_one()
+        ensure_one_record(self)
         if not self.env['overseas.return.order']._prepare_lines_from_sale(self):
             raise UserError(_('Nothing delivered on %s is left to return.') % self.name)
         return {

@@ -1,5 +1,7 @@
 from odoo import fields, models
 
+from .overseas_return_guard import ensure_one_record
+
 
 class StockPicking(models.Model):
     _inherit = 'stock.picking'
@@ -12,6 +14,6 @@ class StockPicking(models.Model):
 
     def action_create_overseas_return(self):
         """Start a customer return from this done delivery."""
-        self.ensure_one()
+        ensure_one_record(self)
         order = self.env['overseas.return.order'].create_from_delivery(self)
         return order._action_open_form()

@@ -1,5 +1,7 @@
 from odoo import api, fields, models
 
+from .overseas_return_guard import ensure_one_record
+
 
 class StockPickingType(models.Model):
     """The customer-returns operation type of a warehouse opens the returns scanner
@@ -56,6 +58,6 @@ class StockPickingType(models.Model):
 
     @api.multi
     def action_open_returns_scanner(self):
-        self.ensure_one()
+        ensure_one_record(self)
         return self.env['overseas.return.scanner']._scanner_action(
             warehouse=self.warehouse_id)

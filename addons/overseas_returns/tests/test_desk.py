@@ -77,7 +77,8 @@ class TestUnitSplit(ReturnsCase):
         line = order.line_ids
         line.action_inspect()
         inspection = line.inspection_ids
-        new_inspection = inspection.action_split(1.0)
+        new_inspection = self.env['overseas.return.inspection'].browse(
+            inspection.action_split(1.0))
         sibling = order.line_ids - line
         self.assertEqual(len(sibling), 1)
         self.assertEqual(new_inspection.line_id, sibling)
@@ -103,7 +104,7 @@ class TestUnitSplit(ReturnsCase):
         order = self._create_received([(self.earbuds, 3.0, self.reason_defect)])
         line = order.line_ids
         self._inspect(line, 'A')
-        sibling = line.action_split(1.0)
+        sibling = line.browse(line.action_split(1.0))
         self.assertEqual(sibling.state, 'inspected')
         self.assertEqual(sibling.grade_id, self.grade['A'])
         sibling.disposition = 'rework'
@@ -159,6 +160,21 @@ class TestRegisterAndReceive(ReturnsCase):
         wizard = self._wizard()
         earbuds = wizard.line_ids.filtered(lambda l: l.product_id == self.earbuds)
         self.assertEqual(earbuds.qty_returnable, 1.0)
+
+    def test_a_whole_sale_line_returned_is_split_apart(self):
+        """The customer sends everything back: the return claims all of the sale line,
+        and splitting its units keeps the claim as it was (it never exceeds it)."""
+        wizard = self._wizard()
+        earbuds = wizard.line_ids.filtered(lambda l: l.product_id == self.earbuds)
+        earbuds.write({'qty': 3.0, 'reason_id': self.reason_defect.id})
+        order = self.env['overseas.return.order'].browse(wizard.action_register()['res_id'])
+        order.action_approve()
+        order.action_receive()
+        line = order.line_ids
+        sibling = line.browse(line.action_split(1.0))
+        self.assertEqual((line.product_qty, sibling.product_qty), (2.0, 1.0))
+        self.assertEqual(sibling.sale_line_id, line.sale_line_id)
+        self.assertEqual(sum(order.line_ids.mapped('qty_received')), 3.0)
 
     def test_register_refusals_create_nothing(self):
         Order = self.env['overseas.return.order']

@@ -67,6 +67,22 @@ class TestHardening(ReturnsCase):
 
     def test_one_record_methods_say_so(self):
         orders = self._create_order() | self._create_order()
+        for records, method in ((orders, 'action_open_receive_wizard'),
+                                (orders[:0], 'action_open_receive_wizard'),
+                                (self.env['sale.order'], 'action_create_overseas_return'),
+                                (self.env['stock.picking'], 'action_create_overseas_return')):
+            with self.assertRaisesRegex(UserError, 'exactly one record'):
+                getattr(records, method)()
+        # in the user's language, the model's name too
+        Lang = self.env['res.lang']
+        if not Lang.search([('code', '=', 'zh_CN'), ('active', '=', True)]):
+            Lang.load_lang('zh_CN')
+            self.env['ir.module.module'].search(
+                [('name', '=', 'overseas_returns')])._update_translations('zh_CN')
+        with self.assertRaises(UserError) as refused:
+            orders.with_context(lang='zh_CN').action_create_refund()
+        self.assertNotIn('Overseas Return', refused.exception.name)
+        self.assertIn('2', refused.exception.name)
         with self.assertRaises(UserError):
             orders.action_open_match()
         with self.assertRaises(UserError):

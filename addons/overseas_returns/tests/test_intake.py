@@ -51,6 +51,14 @@ class TestUnidentified(ReturnsCase):
         order.invalidate_cache()
 
     # ------------------------------------------------------------------ creation
+    def test_create_unidentified_refuses_malformed_values(self):
+        before = self.Order.search_count([])
+        for values in (None, 'abc', 5, {'lines': 'abc'}, {'lines': [1, 2]},
+                       {'product_id': 'abc', 'tracking_ref': 'BAD-1'}):
+            with self.assertRaises(UserError, msg=repr(values)):
+                self.Order.create_unidentified(values)
+        self.assertEqual(self.Order.search_count([]), before)
+
     def test_create_unidentified(self):
         order = self._scan(origin_ref='UNKNOWN-42')
         self.assertEqual(order.partner_id, self.placeholder)

@@ -5,6 +5,8 @@ from odoo.addons import decimal_precision as dp
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import float_compare, float_is_zero
 
+from ..models.overseas_return_guard import ensure_one_record
+
 
 def _check_number(env, value, label):
     context = env.context  # noqa: F841 (_() reads the language from it)
@@ -44,7 +46,7 @@ class OverseasReturnRegister(models.TransientModel):
     @api.multi
     def action_register(self):
         """Create the draft return of the chosen lines and open it."""
-        self.ensure_one()
+        ensure_one_record(self)
         Order = self.env['overseas.return.order']
         returnable = self.env['overseas.return.line']._returnable_qty_by_sale_line(
             self.line_ids.mapped('sale_line_id'))
@@ -130,7 +132,7 @@ class OverseasReturnReceive(models.TransientModel):
     def action_receive(self):
         """Receive what was counted: less than announced leaves a backorder, more
         needs a returns manager (both as the order's action_receive)."""
-        self.ensure_one()
+        ensure_one_record(self)
         order = self.order_id
         if order.state != 'approved':
             raise UserError(_('Only an approved return can be received (%s).')
@@ -194,13 +196,13 @@ class OverseasReturnLineSplit(models.TransientModel):
 
     @api.multi
     def action_split(self):
-        self.ensure_one()
+        ensure_one_record(self)
         if self.inspection_id:
-            inspection = self.inspection_id.action_split(self.qty)
+            inspection_id = self.inspection_id.action_split(self.qty)
             action = self.env.ref(
                 'overseas_returns.overseas_return_inspection_action').read()[0]
             action.update(views=[(False, 'form')], view_mode='form',
-                          res_id=inspection.id)
+                          res_id=inspection_id)
             return action
         self.line_id.action_split(self.qty)
         return {'type': 'ir.actions.act_window_close'}

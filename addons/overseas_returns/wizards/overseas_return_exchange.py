@@ -1,6 +1,8 @@
 from odoo import api, fields, models
 from odoo.addons import decimal_precision as dp
 
+from ..models.overseas_return_guard import ensure_one_record
+
 
 class OverseasReturnExchange(models.TransientModel):
     """Choose the replacements the customer gets instead of a refund."""
@@ -28,7 +30,7 @@ class OverseasReturnExchange(models.TransientModel):
 
     @api.multi
     def action_exchange(self):
-        self.ensure_one()
+        ensure_one_record(self)
         result = self.order_id.action_exchange([{
             'return_line_id': line.return_line_id.id,
             'product_id': line.product_id.id,

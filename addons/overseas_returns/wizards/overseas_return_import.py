@@ -21,7 +21,7 @@ from odoo.tools import html_escape as tools_escape
 from odoo.addons.queue_job.exception import RetryableJobError
 from odoo.addons.queue_job.job import job
 
-from ..models.overseas_return_guard import action_writes
+from ..models.overseas_return_guard import action_writes, ensure_one_record
 from ..models.queue_jobs import delayed, in_user_language
 
 _logger = logging.getLogger(__name__)
@@ -378,12 +378,12 @@ class OverseasReturnImport(models.TransientModel):
     @api.multi
     def action_refresh(self):
         """The import record again, with the progress of its jobs."""
-        self.ensure_one()
+        ensure_one_record(self)
         return self._action_reopen()
 
     @api.multi
     def action_view_returns(self):
-        self.ensure_one()
+        ensure_one_record(self)
         action = self.env.ref('overseas_returns.overseas_return_order_action').read()[0]
         if len(self.order_ids) == 1:
             action.update(views=[(False, 'form')], view_mode='form',

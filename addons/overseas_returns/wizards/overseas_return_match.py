@@ -2,7 +2,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import float_compare, plaintext2html
 
-from ..models.overseas_return_guard import owner_action
+from ..models.overseas_return_guard import ensure_one_record, owner_action
 
 
 class OverseasReturnMatch(models.TransientModel):
@@ -59,7 +59,7 @@ class OverseasReturnMatch(models.TransientModel):
     def action_match(self):
         """Set the customer, sale, invoice and marketplace order of the parcel, link
         its lines to the sale's lines by product and take it out of the queue."""
-        self.ensure_one()
+        ensure_one_record(self)
         order = self.order_id
         order._lock_for_update()
         self._check_match()

@@ -2,7 +2,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
 from ..models.overseas_return_deduction_type import DEDUCTION_TYPES
-from ..models.overseas_return_guard import form_action
+from ..models.overseas_return_guard import ensure_one_record, form_action
 
 
 class OverseasReturnRefundWizard(models.TransientModel):
@@ -57,7 +57,7 @@ class OverseasReturnRefundWizard(models.TransientModel):
 
     @api.multi
     def action_create_refund(self):
-        self.ensure_one()
+        ensure_one_record(self)
         if self.refund_id:
             raise UserError(_('This credit note was created already (%s): open it from '
                               'the return.') % (self.refund_id.number or

@@ -140,15 +140,21 @@ class OverseasReturnKpi(models.AbstractModel):
 
     @api.model
     def _kpi_date(self, value):
-        """A date as the SQL wants it (YYYY-MM-DD); clear error for anything else."""
-        if isinstance(value, date) and not isinstance(value, datetime):
-            return fields.Date.to_string(value)
+        """A date as the SQL wants it (YYYY-MM-DD), of the years 1900 to 9999; clear
+        error for anything else (before 1000 the year would not have four digits)."""
         try:
-            if not isinstance(value, str) or len(value) != 10:
+            if isinstance(value, date) and not isinstance(value, datetime):
+                parsed = value
+            elif not isinstance(value, str) or len(value) != 10:
                 raise ValueError(value)
-            return fields.Date.to_string(fields.Date.from_string(value))
+            else:
+                parsed = fields.Date.from_string(value)
         except ValueError:
             raise UserError(_('%(value)r is not a date: use YYYY-MM-DD.') % {'value': value})
+        if parsed.year < 1900:
+            raise UserError(_('%(value)s is too far in the past: the figures start in 1900 '
+                              'at the earliest.') % {'value': value})
+        return fields.Date.to_string(parsed)
 
     @api.model
     def _kpi_datetime(self, value):

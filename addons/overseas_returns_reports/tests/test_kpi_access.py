@@ -135,6 +135,7 @@ class TestKpiAccess(ReportsCase):
                 {'company_id': True}, {'company_id': -1}, {'company_id': 1.5},
                 {'now': 'now'}, {'now': 12},
                 {'pareto_limit': 'ten'}, {'pareto_limit': -1}, {'pareto_limit': 10 ** 6},
-                {'pareto_limit': True}):
+                {'pareto_limit': True}, {'date_from': '0001-01-01'},
+                {'date_from': '0999-12-31', 'date_to': '0999-12-31'}):
             with self.assertRaises(UserError, msg=repr(kwargs)):
                 self._kpis(self.kpi_manager, **kwargs)

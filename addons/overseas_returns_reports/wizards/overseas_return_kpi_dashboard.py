@@ -6,6 +6,8 @@ import xlsxwriter
 
 from odoo import _, api, fields, models
 
+from odoo.addons.overseas_returns.models.overseas_return_guard import ensure_one_record
+
 # dashboard field -> KPI key for the figures stored as they are computed
 KPI_FIELDS = [
     'qty_delivered', 'qty_returned', 'qty_returned_controllable', 'return_rate',
@@ -128,7 +130,7 @@ class OverseasReturnKpiDashboard(models.TransientModel):
     # ------------------------------------------------------------------ drill-down
     def _open_rows(self, kpi, **extra):
         self._ensure_company_allowed()
-        self.ensure_one()
+        ensure_one_record(self)
         model, domain = self.env['overseas.return.kpi']._kpi_domain(
             kpi, self.date_from, self.date_to, self.company_id.id, **extra)
         xml_id = {
@@ -181,7 +183,7 @@ class OverseasReturnKpiDashboard(models.TransientModel):
         dialogs in a tab that followed an ``act_url`` with target ``self``.
         """
         self._ensure_company_allowed()
-        self.ensure_one()
+        ensure_one_record(self)
         attachment = self.env['ir.attachment'].create({
             'name': self._xlsx_filename(),
             'datas_fname': self._xlsx_filename(),
@@ -265,7 +267,7 @@ class OverseasReturnKpiDashboardPareto(models.TransientModel):
 
     @api.multi
     def action_open_rows(self):
-        self.ensure_one()
+        ensure_one_record(self)
         return self.dashboard_id._open_rows('reason', reason_id=self.reason_id.id)
 
 
@@ -286,7 +288,7 @@ class OverseasReturnKpiDashboardAging(models.TransientModel):
 
     @api.multi
     def action_open_rows(self):
-        self.ensure_one()
+        ensure_one_record(self)
         return self.dashboard_id._open_rows(
             'aging', date_received_from=self.date_received_from,
             date_received_to=self.date_received_to)
