@@ -186,7 +186,8 @@ class OverseasReturnLine(models.Model):
             'product': name, 'step': rounding, 'uom': uom.name,
             'qty': qty, 'what': label}
 
-    @api.constrains('order_id', 'product_id', 'product_qty', 'price_unit', 'sale_line_id')
+    @api.constrains('order_id', 'product_id', 'product_qty', 'price_unit', 'sale_line_id',
+                    'qty_received', 'lot_ids', 'reason_id')
     def _check_portal_request_line(self):
         """Lines a portal user adds are checked with their return's request."""
         if self.env.user.share:

@@ -38,7 +38,7 @@ class OverseasReturnPortalMixin(models.AbstractModel):
 
     @api.constrains('partner_id', 'state', 'sale_order_id', 'warehouse_id', 'company_id',
                     'currency_id', 'invoice_id', 'delivery_id', 'return_method',
-                    'restocking_fee_override', 'line_ids')
+                    'restocking_fee_override', 'note', 'line_ids')
     def _check_portal_request_fields(self):
         self._check_portal_request()
 
@@ -70,6 +70,9 @@ class OverseasReturnPortalMixin(models.AbstractModel):
                     order.delivery_id and order.delivery_id not in sale.picking_ids:
                 raise ValidationError(_('The invoice and delivery of a return you '
                                         'request are those of your order.'))
+            if order.note:
+                raise ValidationError(_('The internal note of a return is ours: write '
+                                        'your comment on each product.'))
             if order.return_method == 'returnless' or order.restocking_fee_override:
                 raise ValidationError(_('The return method and fees of a return you '
                                         'request are decided by us.'))
@@ -94,6 +97,15 @@ class OverseasReturnPortalMixin(models.AbstractModel):
                         line.product_qty, precision_digits=digits) or line.product_qty < 0:
                     raise ValidationError(_('The quantity of %(product)s must be above '
                                             '0.') % {
+                        'product': line.product_id.display_name})
+                # what the warehouse counts and records is not the customer's to say
+                if not float_is_zero(line.qty_received, precision_digits=digits) or \
+                        line.lot_ids:
+                    raise ValidationError(_('The received quantity and the lots of '
+                                            '%(product)s are recorded by our warehouse.')
+                                          % {'product': line.product_id.display_name})
+                if not line.reason_id:
+                    raise ValidationError(_('Tell us why you return %(product)s.') % {
                         'product': line.product_id.display_name})
                 claimed[sale_line.id] = claimed.get(sale_line.id, 0.0) + line.product_qty
             for sale_line in sale.order_line.filtered(lambda l: l.id in claimed):

@@ -16,9 +16,9 @@ class StockPickingType(models.Model):
     def _compute_is_overseas_return_type(self):
         warehouses = self.env['stock.warehouse'].sudo().search(
             [('return_type_id', 'in', self.ids)])
-        return_types = warehouses.mapped('return_type_id')
+        return_type_ids = set(warehouses.mapped('return_type_id').ids)
         for picking_type in self:
-            picking_type.is_overseas_return_type = picking_type in return_types
+            picking_type.is_overseas_return_type = picking_type.id in return_type_ids
 
     def _compute_picking_count(self):
         super(StockPickingType, self)._compute_picking_count()
@@ -33,10 +33,13 @@ class StockPickingType(models.Model):
             ['warehouse_id'], ['warehouse_id'])
         counts = {group['warehouse_id'][0]: group['warehouse_id_count']
                   for group in groups}
-        for warehouse in warehouses:
-            picking_type = warehouse.return_type_id
-            if picking_type in self:
-                picking_type.count_picking_ready = counts.get(warehouse.id, 0)
+        by_type = {warehouse.return_type_id.id: counts.get(warehouse.id, 0)
+                   for warehouse in warehouses}
+        # on self's own records: the warehouses were searched as the superuser, and a
+        # value set on their (sudo) types would only fill the superuser's cache
+        for picking_type in self:
+            if picking_type.id in by_type:
+                picking_type.count_picking_ready = by_type[picking_type.id]
 
     @api.model
     def _returns_to_receive_domain(self, warehouses):

@@ -272,9 +272,13 @@ class TestDeskScreens(ReturnsCase):
         self.assertEqual(return_type.count_picking_ready, 1, '1 To Receive')
         action = return_type.get_action_picking_tree_ready()
         self.assertEqual(self.env[action['res_model']].search(action['domain']), order)
+        # the same count for the people who read the Inventory overview
+        self.assertEqual(return_type.sudo(self.user).count_picking_ready, 1)
+        self.assertEqual(return_type.sudo(self.manager).count_picking_ready, 1)
         order.action_receive()
         return_type.invalidate_cache()
         self.assertEqual(return_type.count_picking_ready, 0)
+        self.assertEqual(return_type.sudo(self.user).count_picking_ready, 0)
 
     def test_quarantine_and_rework_are_not_sellable_on_hand(self):
         Quant = self.env['stock.quant']

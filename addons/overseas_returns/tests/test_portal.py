@@ -359,6 +359,13 @@ class TestReturnsPortal(HttpCase):
                 self.sale_a, line_ids=[(0, 0, too_many)])),
             (ValidationError, self._api_request_vals(
                 self.sale_a, return_method='returnless')),
+            # what the warehouse counts, a lot, no reason, our internal note
+            (ValidationError, self._api_request_vals(self.sale_a, line_ids=[(0, 0, dict(
+                self._api_request_vals(self.sale_a)['line_ids'][0][2],
+                qty_received=40.0))])),
+            (ValidationError, self._api_request_vals(self.sale_a, line_ids=[(0, 0, dict(
+                self._api_request_vals(self.sale_a)['line_ids'][0][2], reason_id=False))])),
+            (ValidationError, self._api_request_vals(self.sale_a, note='urgent!')),
         ]
         for error, values in bad:
             with self.assertRaises(error), self.cr.savepoint():
@@ -378,6 +385,29 @@ class TestReturnsPortal(HttpCase):
         with self.assertRaises(ValidationError), self.cr.savepoint():
             self.env['overseas.return.line'].sudo(self.user_a).create(
                 dict(other_line, order_id=order.id))
+
+    def test_customers_read_and_rate_only_their_own_returns(self):
+        order_a = self.Return.create(self._api_request_vals(self.sale_a))
+        order_b = self.Return.create(self._api_request_vals(self.sale_b))
+        Rating = self.env['rating.rating']
+        for order in (order_a, order_b):
+            order.rating_get_access_token(order.partner_id)
+        ratings = Rating.search([('res_model', '=', 'overseas.return.order'),
+                                 ('res_id', 'in', (order_a | order_b).ids)])
+        self.assertEqual(len(ratings), 2)
+        as_a = Rating.sudo(self.user_a)
+        seen = as_a.search([('res_model', '=', 'overseas.return.order')])
+        self.assertEqual(seen.mapped('res_id'), order_a.ids)
+        theirs = ratings.filtered(lambda rating: rating.res_id == order_b.id)
+        with self.assertRaises(AccessError):
+            theirs.sudo(self.user_a).read(['access_token'])
+        mine = ratings - theirs
+        with self.assertRaises(AccessError):
+            mine.sudo(self.user_a).write({'rating': 10.0})
+        with self.assertRaises(AccessError):
+            as_a.create({'res_model_id': self.env['ir.model']._get_id(
+                'overseas.return.order'), 'res_id': order_b.id, 'rating': 1.0})
+        self.assertEqual(theirs.rating, 0.0)
 
     def test_photos_are_images_by_content(self):
         """An HTML page or an SVG named .png is no photo: it would run in the staff's
