@@ -1,3 +1,5 @@
+from werkzeug.exceptions import NotFound
+
 from odoo import http
 from odoo.http import request
 
@@ -38,7 +40,13 @@ class OverseasReturnFeedback(http.Controller):
     def feedback_rate(self, token, rating, **kwargs):
         if str(rating) not in FEEDBACK_RATING_VALUES:
             raise request.not_found()
-        rating_rec, order = self._feedback_rating(token, consumed=False)
+        try:
+            rating_rec, order = self._feedback_rating(token, consumed=False)
+        except NotFound:
+            # a second star of the e-mail clicked: the first rating stays, the page
+            # says which one it is (and still takes a comment)
+            rating_rec, order = self._feedback_rating(token, consumed=True)
+            return self._render(order, token=token)
         order.rating_apply(FEEDBACK_RATING_VALUES[str(rating)], token=token)
         return self._render(order, token=token)
 
@@ -47,7 +55,9 @@ class OverseasReturnFeedback(http.Controller):
     def feedback_comment(self, token, comment='', **kwargs):
         rating, order = self._feedback_rating(token, consumed=True)
         comment = (comment or '').strip()[:5000]
-        if comment and not rating.feedback:
+        if comment and rating.feedback:
+            return self._render(order, token=token, thanks=True, already_commented=True)
+        if comment:
             # the rate stays; rating_apply adds the comment and posts it in the chatter
             order.rating_apply(int(rating.rating), token=token, feedback=comment)
         return self._render(order, token=token, thanks=True)

@@ -261,6 +261,14 @@ class TestFeedbackController(HttpCase):
         self.assertEqual(order.feedback_rating, '4')
         self.assertTrue(order.message_ids.filtered(
             lambda m: 'Quick and friendly.' in (m.body or '')))
+        # a second comment is not lost without a word: the page says the first is kept
+        response = self.url_open(
+            '/returns/feedback/%s/comment' % self.token,
+            data={'comment': 'Second thoughts.', 'csrf_token': csrf})
+        self.assertEqual(response.status_code, 200)
+        self.assertIn('We have your comment already', response.text)
+        order, rating = self._refresh()
+        self.assertEqual(rating.feedback, 'Quick and friendly.')
 
     def test_wrong_token_refused(self):
         url = '/returns/feedback/%s/%s'
@@ -271,10 +279,11 @@ class TestFeedbackController(HttpCase):
         order, rating = self._refresh()
         self.assertFalse(rating.consumed)
         self.assertFalse(order.feedback_rating)
-        # a used token: the first click counts, the next ones are refused
+        # a used token: the first click counts; the next ones show that rating
         self.assertEqual(self.url_open(url % (self.token, 2)).status_code, 200)
         response = self.url_open(url % (self.token, 5))
-        self.assertEqual(response.status_code, 404)
+        self.assertEqual(response.status_code, 200)
+        self.assertIn('<span>2</span> / 5', response.text)
         order, rating = self._refresh()
         self.assertEqual(rating.rating, 3.0)
         self.assertEqual(order.feedback_rating, '2')
