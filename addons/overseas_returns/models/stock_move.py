@@ -1,8 +1,13 @@
-from odoo import api, fields, models
+from odoo import SUPERUSER_ID, _, api, fields, models
+from odoo.exceptions import AccessError
 from odoo.tools import float_compare, float_is_zero
 
-from .overseas_return_guard import action_writes, refuse_line_derived_writes, \
+from .overseas_return_guard import action_writes, in_action, refuse_line_derived_writes, \
     with_line_values
+
+# what a done move of a return keeps (stock.move._check_return_move_write)
+DONE_MOVE_FIELDS = {'product_id', 'product_uom_qty', 'product_uom', 'quantity_done',
+                    'location_id', 'location_dest_id'}
 
 
 class StockMove(models.Model):
@@ -22,8 +27,24 @@ class StockMove(models.Model):
     @api.multi
     def write(self, vals):
         refuse_line_derived_writes(self, vals, ['return_order_id'])
+        self._check_return_move_write(vals)
         return super(StockMove, self).write(with_line_values(
             self, vals, 'return_line_id', {'return_order_id': 'order_id'}))
+
+    def _check_return_move_write(self, vals):
+        """A return's moves are the returns' actions' to tie to a line, and a done one
+        keeps its product, quantity and locations: over RPC a user would otherwise cut
+        a receipt loose from its return, or make the return disagree with the stock."""
+        if in_action() or self.env.uid == SUPERUSER_ID:
+            return
+        if 'return_line_id' in vals and any(
+                move.return_line_id.id != (vals['return_line_id'] or False) for move in self):
+            raise AccessError(_('The return line of a stock move is set by the returns\' '
+                                'actions: it cannot be changed.'))
+        if DONE_MOVE_FIELDS & set(vals) and any(
+                move.return_line_id and move.state == 'done' for move in self):
+            raise AccessError(_('A done stock move of a return keeps its product, '
+                                'quantity and locations.'))
 
     def _prepare_merge_moves_distinct_fields(self):
         """Keep one move per return line, so every unit traces back to its return."""

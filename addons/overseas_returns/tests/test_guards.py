@@ -227,3 +227,21 @@ class TestGuards(ReturnsCase):
         with self.assertRaises(AccessError):
             order.sudo(self.user).feedback_url(5)
         self.assertTrue(order.sudo(self.manager).mail_return_instructions_html())
+
+    def test_a_return_s_stock_moves_stay_tied_and_done(self):
+        order = self._create_received([(self.earbuds, 2.0, self.reason_defect)])
+        moves = order.line_ids.move_ids.filtered(lambda move: move.state == 'done')
+        self.assertTrue(moves)
+        stock_user = self.env['res.users'].with_context(no_reset_password=True).create({
+            'name': 'Stock Clerk', 'login': 'ort_stock_clerk',
+            'groups_id': [(6, 0, [self.env.ref('stock.group_stock_user').id,
+                                  self.env.ref('overseas_returns.group_returns_user').id])]})
+        for vals in ({'return_line_id': False}, {'product_uom_qty': 1.0},
+                     {'location_dest_id': self.stock_location.id}):
+            with self.assertRaisesRegex(AccessError, 'return line of a stock move|keeps its'):
+                moves.sudo(stock_user).write(vals)
+        moves.invalidate_cache()
+        self.assertEqual(moves.mapped('return_line_id'), order.line_ids)
+        self.assertEqual(sum(moves.mapped('product_uom_qty')), 2.0)
+        self.assertEqual(self.qty_at(self.earbuds, self.return_location), 2.0)
+        self.assertEqual(order.picking_ids.move_lines.mapped('return_order_id'), order)
