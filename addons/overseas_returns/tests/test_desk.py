@@ -176,6 +176,27 @@ class TestRegisterAndReceive(ReturnsCase):
         self.assertEqual(sibling.sale_line_id, line.sale_line_id)
         self.assertEqual(sum(order.line_ids.mapped('qty_received')), 3.0)
 
+    def test_wizards_refuse_what_is_no_number(self):
+        wizard = self._wizard()
+        earbuds = wizard.line_ids.filtered(lambda l: l.product_id == self.earbuds)
+        for value in (float('nan'), float('inf'), 'two'):
+            with self.assertRaisesRegex(ValidationError, 'must be a number'), \
+                    self.env.cr.savepoint():
+                earbuds.write({'qty': value})
+        order = self._create_order([(self.earbuds, 1.0, self.reason_defect)])
+        order.action_approve()
+        with self.assertRaisesRegex(ValidationError, 'must be a number'), \
+                self.env.cr.savepoint():
+            self.env['overseas.return.receive'].with_context(
+                active_id=order.id, active_model='overseas.return.order').create({}) \
+                .line_ids.write({'qty_counted': float('nan')})
+        order.action_receive()
+        with self.assertRaisesRegex(ValidationError, 'must be a number'), \
+                self.env.cr.savepoint():
+            self.env['overseas.return.line.split'].create({
+                'line_id': order.line_ids.id, 'qty': float('inf')})
+        self.assertEqual(len(order.line_ids), 1)
+
     def test_register_refusals_create_nothing(self):
         Order = self.env['overseas.return.order']
         before = Order.search_count([('sale_order_id', '=', self.sale.id)])

@@ -16,6 +16,31 @@ def _check_number(env, value, label):
             'field': label, 'value': value})
 
 
+class OverseasReturnNumbersMixin(models.AbstractModel):
+    """Quantities typed in a desk wizard: NaN, infinity or text get a clear error
+    before the ORM tries to round them (a bare ValueError)."""
+
+    _name = 'overseas.return.numbers.mixin'
+    _description = 'Quantities Checked Before Storing'
+    _checked_numbers = ()
+
+    def _check_number_vals(self, vals):
+        for name in self._checked_numbers:
+            if name in vals and vals[name] not in (False, None):
+                _check_number(self.env, vals[name],
+                              self._fields[name].get_description(self.env)['string'])
+
+    @api.model
+    def create(self, vals):
+        self._check_number_vals(vals)
+        return super(OverseasReturnNumbersMixin, self).create(vals)
+
+    @api.multi
+    def write(self, vals):
+        self._check_number_vals(vals)
+        return super(OverseasReturnNumbersMixin, self).write(vals)
+
+
 class OverseasReturnRegister(models.TransientModel):
     """Register Return on a sale: which delivered lines come back, how many, why."""
 
@@ -83,6 +108,8 @@ class OverseasReturnRegister(models.TransientModel):
 
 class OverseasReturnRegisterLine(models.TransientModel):
     _name = 'overseas.return.register.line'
+    _inherit = ['overseas.return.numbers.mixin']
+    _checked_numbers = ('qty',)
     _description = 'Register a Return: Product'
 
     wizard_id = fields.Many2one('overseas.return.register', required=True,
@@ -162,6 +189,8 @@ class OverseasReturnReceive(models.TransientModel):
 
 class OverseasReturnReceiveLine(models.TransientModel):
     _name = 'overseas.return.receive.line'
+    _inherit = ['overseas.return.numbers.mixin']
+    _checked_numbers = ('qty_counted',)
     _description = 'Receive a Return: Count'
 
     wizard_id = fields.Many2one('overseas.return.receive', required=True,
@@ -186,6 +215,8 @@ class OverseasReturnLineSplit(models.TransientModel):
     """Split units off a return line (or the line of an inspection in progress)."""
 
     _name = 'overseas.return.line.split'
+    _inherit = ['overseas.return.numbers.mixin']
+    _checked_numbers = ('qty',)
     _description = 'Split a Return Line'
 
     line_id = fields.Many2one('overseas.return.line', required=True, readonly=True)
