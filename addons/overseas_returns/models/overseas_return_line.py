@@ -464,6 +464,13 @@ class OverseasReturnLine(models.Model):
         """The inspections in progress of these lines, starting one where none is."""
         if any(line.state != 'received' for line in self):
             raise UserError(_('Only received lines can be inspected.'))
+        waiting = self.filtered(lambda line: float_is_zero(
+            line.qty_received, precision_rounding=line.product_uom_id.rounding)
+            and line.move_ids.filtered(lambda move: move.state not in ('done', 'cancel')))
+        if waiting:
+            raise UserError(_('No unit of %s has arrived yet: it waits in the backorder of '
+                              'the receipt. Inspect it once it is received.')
+                            % ', '.join(waiting.mapped('display_name')))
         self._lock_for_update()
         Inspection = self.env['overseas.return.inspection']
         open_inspections = Inspection.search([('line_id', 'in', self.ids),
@@ -546,6 +553,30 @@ class OverseasReturnLine(models.Model):
                                           'of their own.') % {
             'qty': qty, 'line': self.display_name})
         return sibling
+
+    def _take_late_units(self, qty):
+        """Units of this line that arrive (from the receipt's backorder) after the
+        line was inspected or disposed of: a line of their own, received, to inspect
+        and dispose of in turn; this line keeps the units it had. Returns the new
+        line, and takes the return back to 'received'."""
+        self.ensure_one()
+        self.write({'product_qty': max(self.product_qty - qty, self.qty_received)})
+        late = self.copy({
+            'order_id': self.order_id.id, 'sequence': self.sequence,
+            'product_qty': qty, 'qty_received': qty, 'lpn': False,
+            'sale_line_id': self.sale_line_id.id, 'state': 'received',
+            'grade_id': False, 'inspection_id': False, 'disposition': False,
+            'date_disposed': False, 'rework_state': False, 'lot_ids': [(5,)],
+        })
+        order = self.order_id
+        if order.state in ('inspected', 'done'):
+            order.sudo().write({'state': 'received', 'date_done': False,
+                                'date_received': order.date_received})
+        order.message_post(body=_('%(qty)s units of %(product)s arrived after the first '
+                                  'ones were inspected: they wait for inspection on a '
+                                  'line of their own.') % {
+            'qty': qty, 'product': self.product_id.display_name})
+        return late
 
     # ------------------------------------------------------------------ disposal
     @api.multi

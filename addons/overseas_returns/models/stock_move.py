@@ -72,7 +72,12 @@ class StockMove(models.Model):
                 == move.return_line_id.warehouse_id.return_type_id)
             with action_writes():  # the receipt owns what it received
                 for move in late:
-                    move.return_line_id.qty_received += move.product_qty
+                    line = move.return_line_id
+                    if line.state == 'received':
+                        line.qty_received += move.product_qty
+                    else:
+                        # inspected or disposed of meanwhile: a line of their own
+                        move.return_line_id = line._take_late_units(move.product_qty)
         return moves
 
     @api.model

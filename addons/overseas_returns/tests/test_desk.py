@@ -236,6 +236,56 @@ class TestRegisterAndReceive(ReturnsCase):
         self.assertEqual(backorder.move_lines.product_id, self.earbuds)
         self.assertEqual(backorder.move_lines.product_uom_qty, 1.0)
 
+    def _validate_backorder(self, order, user):
+        backorder = order.picking_ids.filtered(lambda p: p.state not in ('done', 'cancel'))
+        for move in backorder.move_lines:
+            move.move_line_ids.write({'qty_done': move.product_uom_qty})
+        backorder.sudo(user).action_done()
+        return backorder
+
+    def test_late_units_are_received_on_a_line_of_their_own(self):
+        """Two of five earbuds came, the second parcel later: the units that did not
+        come cannot be inspected; the late ones are not lost on a line already disposed
+        of, they wait for inspection on their own line."""
+        order = self._create_order([(self.earbuds, 5.0, self.reason_defect),
+                                    (self.mug, 1.0, self.reason_changed_mind)])
+        order.action_approve()
+        on_hand = self.qty_at(self.earbuds, self.stock_location)
+        wizard = self._receive_wizard(order, self.user)
+        counts = {self.earbuds: 2.0, self.mug: 0.0}
+        for line in wizard.line_ids:
+            line.qty_counted = counts[line.product_id]
+        wizard.action_receive()
+        earbuds = order.line_ids.filtered(lambda l: l.product_id == self.earbuds)
+        mug = order.line_ids - earbuds
+        with self.assertRaisesRegex(UserError, 'has arrived yet'):
+            mug.action_inspect()
+        self._inspect(earbuds, 'A')
+        earbuds.action_dispose()
+        self.assertEqual(self.qty_at(self.earbuds, self.stock_location), on_hand + 2.0)
+        # the second parcel: a clerk without an e-mail address validates it
+        clerk = self.env['res.users'].with_context(no_reset_password=True).create({
+            'name': 'Night Clerk', 'login': 'ort_night_clerk',
+            'groups_id': [(6, 0, [self.env.ref('stock.group_stock_user').id,
+                                  self.env.ref('overseas_returns.group_returns_user').id])]})
+        self._validate_backorder(order, clerk)
+        self.assertEqual(self.qty_at(self.earbuds, self.return_location), 3.0)
+        late = order.line_ids.filtered(
+            lambda l: l.product_id == self.earbuds and l != earbuds)
+        self.assertEqual((earbuds.state, earbuds.product_qty, earbuds.qty_received),
+                         ('disposed', 2.0, 2.0))
+        self.assertEqual((late.state, late.product_qty, late.qty_received),
+                         ('received', 3.0, 3.0))
+        self.assertEqual(mug.qty_received, 1.0)
+        self.assertEqual(order.state, 'received')
+        self.assertEqual(late.move_ids.filtered(lambda m: m.state == 'done').product_qty, 3.0)
+        for line in (late, mug):
+            self._inspect(line, 'A')
+        (late | mug).action_dispose()
+        self.assertEqual(self.qty_at(self.earbuds, self.return_location), 0.0)
+        self.assertEqual(self.qty_at(self.earbuds, self.stock_location), on_hand + 5.0)
+        self.assertEqual(order.state, 'done')
+
     def test_receive_count_refusals_change_nothing(self):
         order = self._create_order([(self.earbuds, 2.0, self.reason_defect)])
         order.action_approve()
