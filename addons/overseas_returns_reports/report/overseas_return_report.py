@@ -212,7 +212,9 @@ class OverseasReturnReport(models.Model):
         help='Value of the returned goods at the sale price, in company currency.')
     amount_refunded = fields.Monetary(
         string='Refunded', readonly=True,
-        help='Open or paid customer credit notes for this line, in company currency.')
+        help='Open or paid customer credit notes for this line, untaxed, in company '
+             'currency; the lines of a credit note for the whole return (a return label '
+             'fee, missing parts, goodwill) are shared among its lines by their value.')
     cost_value = fields.Monetary(
         string='Value at Cost', readonly=True,
         help='Received quantity at the product cost.')
@@ -272,7 +274,9 @@ class OverseasReturnReport(models.Model):
                             AND r.name <= COALESCE(o.date_requested, o.create_date::date)
                           ORDER BY r.company_id NULLS LAST, r.name DESC LIMIT 1), 1.0)
                 END AS amount_original,
-                COALESCE(rf.amount, 0) AS amount_refunded,
+                COALESCE(rf.amount, 0) + COALESCE(rfo.amount, 0) * CASE
+                    WHEN lv.value > 0 THEN COALESCE(l.price_subtotal, 0) / lv.value
+                    ELSE 1.0 / lv.lines END AS amount_refunded,
                 COALESCE(l.qty_received, 0) * COALESCE(pc.cost, 0) AS cost_value,
                 CASE WHEN (l.disposition = 'restock' AND l.state = 'disposed')
                        OR (l.disposition = 'rework' AND l.rework_state = 'done')
@@ -316,6 +320,17 @@ class OverseasReturnReport(models.Model):
                    AND ai.type = 'out_refund' AND ai.state IN ('open', 'paid')
             ) rf ON TRUE
             LEFT JOIN LATERAL (
+                SELECT -SUM(ail.price_subtotal_signed) AS amount
+                  FROM account_invoice_line ail
+                  JOIN account_invoice ai ON ai.id = ail.invoice_id
+                 WHERE ai.overseas_return_id = o.id AND ail.return_line_id IS NULL
+                   AND ai.type = 'out_refund' AND ai.state IN ('open', 'paid')
+            ) rfo ON TRUE
+            LEFT JOIN LATERAL (
+                SELECT SUM(ol.price_subtotal) AS value, COUNT(*) AS lines
+                  FROM overseas_return_line ol WHERE ol.order_id = o.id
+            ) lv ON TRUE
+            LEFT JOIN LATERAL (
                 SELECT MAX(ip.value_float) AS cost
                   FROM ir_property ip
                  WHERE ip.res_id = 'product.product,' || l.product_id
@@ -344,6 +359,19 @@ class OverseasReturnReport(models.Model):
                    AND ail.return_line_id IS NOT NULL
                  GROUP BY ail.return_line_id
             ) rf ON rf.return_line_id = l.id
+            LEFT JOIN (
+                SELECT ai.overseas_return_id AS order_id,
+                       -SUM(ail.price_subtotal_signed) AS amount
+                  FROM account_invoice_line ail
+                  JOIN account_invoice ai ON ai.id = ail.invoice_id
+                 WHERE ai.type = 'out_refund' AND ai.state IN ('open', 'paid')
+                   AND ai.overseas_return_id IS NOT NULL AND ail.return_line_id IS NULL
+                 GROUP BY ai.overseas_return_id
+            ) rfo ON rfo.order_id = o.id
+            LEFT JOIN (
+                SELECT ol.order_id, SUM(ol.price_subtotal) AS value, COUNT(*) AS lines
+                  FROM overseas_return_line ol GROUP BY ol.order_id
+            ) lv ON lv.order_id = o.id
             LEFT JOIN (
                 SELECT split_part(ip.res_id, ',', 2)::integer AS product_id,
                        ip.company_id AS company_id,

@@ -28,9 +28,17 @@ class TestRefundsReachReports(RefundCase):
         expected = sum(refund.invoice_line_ids.filtered(
             lambda l: l.return_line_id == earbuds_line).mapped('price_subtotal'))
         self.assertAlmostEqual(expected, 180.0 + fee_amount)
-        # one report row per return line, with the line's id
+        # one report row per return line, with the line's id; the lines of the credit
+        # note for the whole return (the return label) are shared by line value
         rows = self.env['overseas.return.report'].search([('order_id', '=', order.id)])
         by_line = {row.id: row.amount_refunded for row in rows}
-        self.assertAlmostEqual(by_line[earbuds_line.id], expected)
-        self.assertAlmostEqual(by_line[mug_line.id], 0.0)
+        whole = sum(refund.invoice_line_ids.filtered(
+            lambda l: not l.return_line_id).mapped('price_subtotal'))
+        value = sum(order.line_ids.mapped('price_subtotal'))
+        self.assertAlmostEqual(by_line[earbuds_line.id],
+                               expected + whole * earbuds_line.price_subtotal / value)
+        self.assertAlmostEqual(by_line[mug_line.id],
+                               whole * mug_line.price_subtotal / value)
+        # the report's refunds are the credit notes' untaxed amounts, all of them
+        self.assertAlmostEqual(sum(by_line.values()), refund.amount_untaxed)
         self.assertAlmostEqual(order.amount_refunded, refund.amount_total)
