@@ -160,6 +160,14 @@ class ReturnsCase(SavepointCase):
         delivery.action_done()
         return sale, delivery
 
+    def _load_zh_cn(self):
+        """Chinese with the add-on's translations (a test database has English only)."""
+        Lang = self.env['res.lang']
+        if not Lang.search([('code', '=', 'zh_CN'), ('active', '=', True)]):
+            Lang.load_lang('zh_CN')
+            self.env['ir.module.module'].search(
+                [('name', '=', 'overseas_returns')])._update_translations('zh_CN')
+
     def qty_at(self, product, location):
         return self.env['stock.quant']._get_available_quantity(product, location)
 

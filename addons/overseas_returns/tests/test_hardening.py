@@ -74,11 +74,7 @@ class TestHardening(ReturnsCase):
             with self.assertRaisesRegex(UserError, 'exactly one record'):
                 getattr(records, method)()
         # in the user's language, the model's name too
-        Lang = self.env['res.lang']
-        if not Lang.search([('code', '=', 'zh_CN'), ('active', '=', True)]):
-            Lang.load_lang('zh_CN')
-            self.env['ir.module.module'].search(
-                [('name', '=', 'overseas_returns')])._update_translations('zh_CN')
+        self._load_zh_cn()
         with self.assertRaises(UserError) as refused:
             orders.with_context(lang='zh_CN').action_create_refund()
         self.assertNotIn('Overseas Return', refused.exception.name)

@@ -328,11 +328,7 @@ class TestImportJobs(ReturnsCase):
         self.assertEqual(len(self._snapshot()), 1)
 
     def test_jobs_write_in_the_user_s_language(self):
-        Lang = self.env['res.lang']
-        if not Lang.search([('code', '=', 'zh_CN'), ('active', '=', True)]):
-            Lang.load_lang('zh_CN')
-            self.env['ir.module.module'].search(
-                [('name', '=', 'overseas_returns')])._update_translations('zh_CN')
+        self._load_zh_cn()
         self.user.lang = 'zh_CN'
         rows = self._rows()
         rows[3][2] = 'NO-SUCH-SKU'

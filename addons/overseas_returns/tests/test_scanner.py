@@ -735,11 +735,7 @@ class TestScannerTraps(ReturnsCase):
         self.assertEqual(scanner.message_type, 'danger')
 
     def test_a_scan_without_language_answers_in_the_user_s(self):
-        Lang = self.env['res.lang']
-        if not Lang.search([('code', '=', 'zh_CN'), ('active', '=', True)]):
-            Lang.load_lang('zh_CN')
-            self.env['ir.module.module'].search(
-                [('name', '=', 'overseas_returns')])._update_translations('zh_CN')
+        self._load_zh_cn()
         self.user.lang = 'zh_CN'
         scanner = self._scanner()
         result = scanner.with_context(lang=None).scan('NOPE-ZH-1')
