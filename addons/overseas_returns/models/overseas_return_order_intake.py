@@ -84,6 +84,9 @@ class OverseasReturnIntakeMixin(models.AbstractModel):
         unit = {key: values.pop(key) for key in LINE_KEYS if key in values}
         if unit:
             units = [unit] + list(units)
+        if not units and not any(values.get(key) for key in ('tracking_ref', 'origin_ref')):
+            raise UserError(_('An unidentified parcel needs what identifies it: a tracking '
+                              'number, an order number, or the units it holds.'))
         for unit in units:
             product_id = unit.get('product_id')
             if product_id not in (None, False) and (

@@ -53,7 +53,8 @@ class TestUnidentified(ReturnsCase):
     # ------------------------------------------------------------------ creation
     def test_create_unidentified_refuses_malformed_values(self):
         before = self.Order.search_count([])
-        for values in (None, 'abc', 5, {'lines': 'abc'}, {'lines': [1, 2]},
+        for values in (None, 'abc', 5, {}, {'note': 'just a note'}, {'lines': 'abc'},
+                       {'lines': [1, 2]},
                        {'product_id': 'abc', 'tracking_ref': 'BAD-1'}):
             with self.assertRaises(UserError, msg=repr(values)):
                 self.Order.create_unidentified(values)
