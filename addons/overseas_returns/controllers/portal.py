@@ -120,6 +120,7 @@ class ReturnsPortal(CustomerPortal):
                 refund_field._description_selection(request.env)).get(order.refund_state),
             'slip_available': bool(self._slip_report()) and self._slip_allowed(order),
             'requested': message == 'requested',
+            'no_slip': message == 'no_slip',
         })
         return request.render('overseas_returns.portal_return_page', values)
 
@@ -128,8 +129,12 @@ class ReturnsPortal(CustomerPortal):
     def portal_return_slip(self, order_id, **kw):
         order = self._return_check_access(order_id)
         report = self._slip_report()
-        if order is None or not report or not self._slip_allowed(order):
+        if order is None or not report:
             return request.not_found()
+        if not self._slip_allowed(order):
+            # the customer's own return, not (or no longer) waiting for its parcel:
+            # its page says when the slip is there
+            return request.redirect('/my/returns/%s?message=no_slip' % order.id)
         pdf = report.sudo().render_qweb_pdf([order.id])[0]
         filename = '%s.pdf' % order.name.replace('/', '_')
         return request.make_response(pdf, headers=[

@@ -141,7 +141,12 @@ class TestReturnsPortal(HttpCase):
         slip_url = '/my/returns/%d/slip' % order.id
         detail = self.url_open('/my/returns/%d' % order.id)
         self.assertNotIn(slip_url, detail.text)
-        self.assertIn(self.url_open(slip_url).status_code, (403, 404))
+        # not served: the return's page says when the slip is there
+        refused = self.url_open(slip_url)
+        self.assertEqual(refused.status_code, 200)
+        self.assertIn('/my/returns/%d' % order.id, refused.url)
+        self.assertIn('o_return_no_slip', refused.text)
+        self.assertNotIn('%PDF', refused.text)
         self.assertEqual(order.state, 'draft', 'nothing changed')
         order.line_ids.write({'reason_id': self.reason.id})
         order.action_approve()
