@@ -29,6 +29,7 @@ from . import overseas_return_line_units
 from . import overseas_return_inspection
 from . import overseas_return_inspection_units
 from . import stock_warehouse
+from . import stock_quant
 from . import stock_move
 from . import stock_picking
 from . import stock_scrap

@@ -67,15 +67,16 @@ class OverseasReturnInspection(models.Model):
         self._check_owned_fields_create(
             {name: value for name, value in vals.items() if name != 'line_id'})
         line = self.env['overseas.return.line'].browse(vals.get('line_id'))
-        # the desk's batch (_open_inspections) locked all its lines once already, in
-        # this transaction
+        # the desk's batch (_open_inspections) has, in this transaction, locked its
+        # lines once, checked that they are received and left out those already being
+        # inspected: the checks below are for any other caller
         if line.id not in LINES_LOCKED_FOR_INSPECTION.get():
             line._lock_for_update()
-        if not line.exists() or line.state != 'received':
-            raise UserError(_('Only received lines can be inspected.'))
-        if self.search_count([('line_id', '=', line.id), ('state', '=', 'draft')]):
-            raise UserError(_('%s is already being inspected: continue that inspection.')
-                            % line.display_name)
+            if not line.exists() or line.state != 'received':
+                raise UserError(_('Only received lines can be inspected.'))
+            if self.search_count([('line_id', '=', line.id), ('state', '=', 'draft')]):
+                raise UserError(_('%s is already being inspected: continue that '
+                                  'inspection.') % line.display_name)
         return super(OverseasReturnInspection, self).create(with_line_values(
             self, vals, 'line_id', {'order_id': 'order_id', 'company_id': 'company_id'},
             create=True))

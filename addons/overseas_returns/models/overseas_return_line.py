@@ -13,6 +13,7 @@ from .overseas_return_guard import owner_action
 from .overseas_return_inspection import LINES_LOCKED_FOR_INSPECTION
 from .overseas_return_line_economics import ECONOMICS_OWNED_FIELDS
 from .overseas_return_reason import FAULT_PARTIES
+from .stock_quant import MACHINE_TRANSFER_KEY
 
 # sane bounds of one line: a pallet of units, not 1e9
 MAX_LINE_QTY = 100000.0
@@ -21,9 +22,12 @@ APPROVED_FIELDS = {'product_id', 'product_qty', 'sale_line_id'}
 MAX_PRICE = 1e9
 # transfers the desk makes by itself (receipts, disposals, scraps): the return's chatter
 # tells the story, so no creation log, no field tracking and no picking-state messages
-# per move write on them (most of Odoo's cost of a small transfer)
+# per move write on them (most of Odoo's cost of a small transfer); no count of what is
+# left of a product without lot after each quant update (stock_quant.py)
 MACHINE_TRANSFER_CONTEXT = {'tracking_disable': True, 'mail_notrack': True,
-                            'mail_create_nolog': True}
+                            'mail_create_nolog': True, MACHINE_TRANSFER_KEY: True}
+# what the callers get back: records tracked and logged again
+HUMAN_CONTEXT = {key: False for key in MACHINE_TRANSFER_CONTEXT}
 
 
 class OverseasReturnLine(models.Model):
@@ -462,6 +466,8 @@ class OverseasReturnLine(models.Model):
 
     def _open_inspections(self):
         """The inspections in progress of these lines, starting one where none is."""
+        # locked first: the checks read what another transaction committed before
+        self._lock_for_update()
         if any(line.state != 'received' for line in self):
             raise UserError(_('Only received lines can be inspected.'))
         waiting = self.filtered(lambda line: float_is_zero(
@@ -471,7 +477,6 @@ class OverseasReturnLine(models.Model):
             raise UserError(_('No unit of %s has arrived yet: it waits in the backorder of '
                               'the receipt. Inspect it once it is received.')
                             % ', '.join(waiting.mapped('display_name')))
-        self._lock_for_update()
         Inspection = self.env['overseas.return.inspection']
         open_inspections = Inspection.search([('line_id', 'in', self.ids),
                                               ('state', '=', 'draft')])
@@ -684,8 +689,7 @@ class OverseasReturnLine(models.Model):
         picking.action_done()
         # no "created from" message: a machine transfer names its returns in its
         # origin and each move links its return line (the returns' chatter tells it)
-        return picking.with_context(tracking_disable=False, mail_notrack=False,
-                                    mail_create_nolog=False)
+        return picking.with_context(**HUMAN_CONTEXT)
 
     def _prepare_transfer_move_vals(self, source, destination):
         vals = self._prepare_stock_move_vals(source, destination)
@@ -703,8 +707,7 @@ class OverseasReturnLine(models.Model):
                 scraps |= Scrap.create(vals)
         scraps.recompute()
         scraps.with_context(recompute=True, overseas_return_batch_scrap=True).do_scrap()
-        return scraps.with_context(tracking_disable=False, mail_notrack=False,
-                                   mail_create_nolog=False)
+        return scraps.with_context(**HUMAN_CONTEXT)
 
     def _prepare_scrap_vals(self):
         self.ensure_one()
