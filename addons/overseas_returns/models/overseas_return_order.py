@@ -431,11 +431,8 @@ class OverseasReturnOrder(models.Model):
         # the return's chatter tells the story; no creation log nor field tracking on
         # each generated transfer (it was most of the cost of a receipt)
         pickings = self.env['stock.picking'].with_context(**MACHINE_TRANSFER_CONTEXT)
-        # the new transfers' and moves' stored computed fields: computed once for all
-        # of them (grouped updates) rather than after each picking
-        for order in self.with_context(recompute=False, **MACHINE_TRANSFER_CONTEXT):
+        for order in self.with_context(**MACHINE_TRANSFER_CONTEXT):
             pickings |= order._create_receipt_picking()
-        pickings.recompute()
         pickings.action_confirm()
         pickings.with_context(overseas_return_receiving=True).action_done()
         # no "created from" message on the receipts: they link their return
