@@ -431,6 +431,9 @@ class OverseasReturnOrder(models.Model):
         # the return's chatter tells the story; no creation log nor field tracking on
         # each generated transfer (it was most of the cost of a receipt)
         pickings = self.env['stock.picking'].with_context(**MACHINE_TRANSFER_CONTEXT)
+        # each receipt computes its stored fields at the end of its own creation (Odoo's
+        # default): deferred to the whole batch, Odoo's constraint on every new move
+        # line computed the state of all the batch's pending move lines again
         for order in self.with_context(**MACHINE_TRANSFER_CONTEXT):
             pickings |= order._create_receipt_picking()
         pickings.action_confirm()
