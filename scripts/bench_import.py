@@ -85,14 +85,18 @@ def inline_cost(env, content, args, warehouse):
     wizard = env['overseas.return.import'].create({
         'data_file': base64.b64encode(content),
         'filename': 'bench-inline.%s' % args.format, 'warehouse_id': warehouse.id,
-    }).with_context(overseas_import_inline=True)
+    })
     cr = env.cr
     queries = cr.sql_log_count
     profiler = cProfile.Profile() if args.cprofile else None
     start = time.perf_counter()
     if profiler:
         profiler.enable()
-    wizard.action_import()
+    # imported in this process whatever its size (the server's own switch, not a
+    # context key an RPC caller could send)
+    from odoo.addons.overseas_returns.wizards.overseas_return_import import import_inline
+    with import_inline():
+        wizard.action_import()
     env['overseas.return.order'].recompute()
     if profiler:
         profiler.disable()

@@ -5,7 +5,7 @@ import io
 import odoo
 from odoo.addons.queue_job.job import Job
 
-from ..wizards.overseas_return_import import IMPORT_CHANNEL
+from ..wizards.overseas_return_import import IMPORT_CHANNEL, import_inline
 from .common import ReturnsCase
 
 HEADER = ['order_ref', 'tracking_ref', 'sku', 'quantity', 'reason_code', 'return_date',
@@ -98,11 +98,23 @@ class TestImportJobs(ReturnsCase):
         self.assertEqual(wizard.order_count, 1)
         self.assertFalse(self._pending_jobs())
 
+    def test_no_context_key_imports_a_big_manifest_in_the_request(self):
+        """An RPC caller cannot keep a big manifest in its request (the time limits of
+        a production server): it goes to the jobs whatever the context says."""
+        wizard = self._wizard(self._rows()).with_context(overseas_import_inline=True,
+                                                         import_inline=True)
+        wizard.action_import()
+        self.assertEqual(wizard.state, 'running')
+        self.assertTrue(self._pending_jobs())
+        self.assertFalse(self.Order.search([('origin_ref', 'like', 'JOB-')]),
+                         'nothing is created in the request')
+
     def test_jobs_import_equals_inline_import(self):
         cr = self.env.cr
         cr.execute('SAVEPOINT inline_import')
-        inline = self._wizard(self._rows()).with_context(overseas_import_inline=True)
-        inline.action_import()
+        inline = self._wizard(self._rows())
+        with import_inline():
+            inline.action_import()
         self.assertEqual(inline.state, 'done')
         self.assertFalse(self._pending_jobs())
         expected = self._snapshot()
@@ -258,8 +270,9 @@ class TestImportJobs(ReturnsCase):
                                  'lpn': 'LPN-OLD'})]})
         cr = self.env.cr
         cr.execute('SAVEPOINT full_import')
-        inline = self._wizard(rows).with_context(overseas_import_inline=True)
-        inline.action_import()
+        inline = self._wizard(rows)
+        with import_inline():
+            inline.action_import()
         self.assertEqual(inline.state, 'done')
         expected = self._full_snapshot()
         partners = self.env['res.partner'].search_count([])
