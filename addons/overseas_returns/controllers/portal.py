@@ -100,6 +100,13 @@ class ReturnsPortal(CustomerPortal):
         })
         return request.render('overseas_returns.portal_my_returns', values)
 
+    def _return_not_found(self):
+        """Another customer's return, or none: a 404 that says so in the portal."""
+        values = self._prepare_portal_layout_values()
+        values['page_name'] = 'overseas_return'
+        return request.render('overseas_returns.portal_return_not_found', values,
+                              status=404)
+
     def _state_labels(self):
         field = request.env['overseas.return.order']._fields['state']
         return dict(field._description_selection(request.env))
@@ -108,7 +115,7 @@ class ReturnsPortal(CustomerPortal):
     def portal_return_page(self, order_id, message=None, **kw):
         order = self._return_check_access(order_id)
         if order is None:
-            return request.not_found()
+            return self._return_not_found()
         values = self._prepare_portal_layout_values()
         refund_field = order._fields['refund_state']
         values.update({
@@ -130,7 +137,7 @@ class ReturnsPortal(CustomerPortal):
         order = self._return_check_access(order_id)
         report = self._slip_report()
         if order is None or not report:
-            return request.not_found()
+            return self._return_not_found()
         if not self._slip_allowed(order):
             # the customer's own return, not (or no longer) waiting for its parcel:
             # its page says when the slip is there

@@ -1,5 +1,6 @@
 from . import overseas_return_lock_mixin
 from . import overseas_return_guard
+from . import overseas_return_numbers_mixin
 from . import overseas_return_reason_category
 from . import overseas_return_reason
 from . import overseas_return_channel

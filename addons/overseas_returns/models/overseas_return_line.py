@@ -35,8 +35,10 @@ class OverseasReturnLine(models.Model):
 
     _name = 'overseas.return.line'
     _inherit = ['overseas.return.lock.mixin', 'overseas.return.guard.mixin',
-                'overseas.return.line.economics']
+                'overseas.return.numbers.mixin', 'overseas.return.line.economics']
     _description = 'Overseas Return Line'
+    # refused before create and write do anything with them
+    _checked_numbers = ('product_qty', 'qty_received', 'price_unit')
     _order = 'order_id desc, sequence, id'
 
     # written by the actions only (overseas_return_guard.py); the states are the line's
@@ -311,21 +313,6 @@ class OverseasReturnLine(models.Model):
                                     'is received (%s).') % order.name)
             order._check_approved_lines_change()
         return super(OverseasReturnLine, self).create(vals)
-
-
-    @api.model
-    def _check_number_vals(self, vals):
-        """NaN, infinity or text where a number belongs: refused before the ORM tries
-        to store it (it would fail with a bare ValueError)."""
-        for name in ('product_qty', 'qty_received', 'price_unit'):
-            if name not in vals or vals[name] in (False, None):
-                continue
-            value = vals[name]
-            if isinstance(value, bool) or not isinstance(value, (int, float)) \
-                    or not math.isfinite(value):
-                raise ValidationError(_('%(field)s must be a number, not %(value)r.') % {
-                    'field': self._fields[name].get_description(self.env)['string'],
-                    'value': value})
 
     @api.multi
     def write(self, vals):

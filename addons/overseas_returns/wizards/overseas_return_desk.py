@@ -1,44 +1,27 @@
-import math
-
 from odoo import _, api, fields, models
 from odoo.addons import decimal_precision as dp
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import UserError
 from odoo.tools import float_compare, float_is_zero
 
 from ..models.overseas_return_guard import ensure_one_record
 
 
-def _check_number(env, value, label):
-    context = env.context  # noqa: F841 (_() reads the language from it)
-    if isinstance(value, bool) or not isinstance(value, (int, float)) \
-            or not math.isfinite(value):
-        raise ValidationError(_('%(field)s must be a number, not %(value)r.') % {
-            'field': label, 'value': value})
+class OverseasReturnDeskNumbersMixin(models.AbstractModel):
+    """The desk wizards' quantities, checked on every create and write."""
 
-
-class OverseasReturnNumbersMixin(models.AbstractModel):
-    """Quantities typed in a desk wizard: NaN, infinity or text get a clear error
-    before the ORM tries to round them (a bare ValueError)."""
-
-    _name = 'overseas.return.numbers.mixin'
-    _description = 'Quantities Checked Before Storing'
-    _checked_numbers = ()
-
-    def _check_number_vals(self, vals):
-        for name in self._checked_numbers:
-            if name in vals and vals[name] not in (False, None):
-                _check_number(self.env, vals[name],
-                              self._fields[name].get_description(self.env)['string'])
+    _name = 'overseas.return.desk.numbers.mixin'
+    _inherit = ['overseas.return.numbers.mixin']
+    _description = 'Desk Quantities Checked Before Storing'
 
     @api.model
     def create(self, vals):
         self._check_number_vals(vals)
-        return super(OverseasReturnNumbersMixin, self).create(vals)
+        return super(OverseasReturnDeskNumbersMixin, self).create(vals)
 
     @api.multi
     def write(self, vals):
         self._check_number_vals(vals)
-        return super(OverseasReturnNumbersMixin, self).write(vals)
+        return super(OverseasReturnDeskNumbersMixin, self).write(vals)
 
 
 class OverseasReturnRegister(models.TransientModel):
@@ -77,7 +60,6 @@ class OverseasReturnRegister(models.TransientModel):
             self.line_ids.mapped('sale_line_id'))
         chosen = []
         for line in self.line_ids:
-            _check_number(self.env, line.qty, _('Quantity'))
             rounding = line.product_id.uom_id.rounding or 0.01
             if float_is_zero(line.qty, precision_rounding=rounding):
                 continue
@@ -108,7 +90,7 @@ class OverseasReturnRegister(models.TransientModel):
 
 class OverseasReturnRegisterLine(models.TransientModel):
     _name = 'overseas.return.register.line'
-    _inherit = ['overseas.return.numbers.mixin']
+    _inherit = ['overseas.return.desk.numbers.mixin']
     _checked_numbers = ('qty',)
     _description = 'Register a Return: Product'
 
@@ -166,7 +148,6 @@ class OverseasReturnReceive(models.TransientModel):
                             % order.name)
         counted = {}
         for line in self.line_ids:
-            _check_number(self.env, line.qty_counted, _('Counted'))
             if line.qty_counted < 0:
                 raise UserError(_('The count of %s cannot be negative.')
                                 % line.product_id.display_name)
@@ -189,7 +170,7 @@ class OverseasReturnReceive(models.TransientModel):
 
 class OverseasReturnReceiveLine(models.TransientModel):
     _name = 'overseas.return.receive.line'
-    _inherit = ['overseas.return.numbers.mixin']
+    _inherit = ['overseas.return.desk.numbers.mixin']
     _checked_numbers = ('qty_counted',)
     _description = 'Receive a Return: Count'
 
@@ -215,7 +196,7 @@ class OverseasReturnLineSplit(models.TransientModel):
     """Split units off a return line (or the line of an inspection in progress)."""
 
     _name = 'overseas.return.line.split'
-    _inherit = ['overseas.return.numbers.mixin']
+    _inherit = ['overseas.return.desk.numbers.mixin']
     _checked_numbers = ('qty',)
     _description = 'Split a Return Line'
 
