@@ -29,6 +29,12 @@ class OverseasReturnFeedback(http.Controller):
             raise request.not_found()
         return rating, order
 
+    def _not_found(self):
+        """A link that leads to no finished return: the 404 status, in a page that
+        says so rather than the server's bare one."""
+        return request.render('overseas_returns.overseas_return_feedback_not_found', {},
+                              status=404)
+
     def _render(self, order, **values):
         order = order.with_context(lang=order.partner_id.lang or request.env.lang)
         values.update(order=order, res_company=order.company_id,
@@ -39,13 +45,16 @@ class OverseasReturnFeedback(http.Controller):
                 type='http', auth='public', methods=['GET'])
     def feedback_rate(self, token, rating, **kwargs):
         if str(rating) not in FEEDBACK_RATING_VALUES:
-            raise request.not_found()
+            return self._not_found()
         try:
             rating_rec, order = self._feedback_rating(token, consumed=False)
         except NotFound:
             # a second star of the e-mail clicked: the first rating stays, the page
             # says which one it is (and still takes a comment)
-            rating_rec, order = self._feedback_rating(token, consumed=True)
+            try:
+                rating_rec, order = self._feedback_rating(token, consumed=True)
+            except NotFound:
+                return self._not_found()
             return self._render(order, token=token)
         order.rating_apply(FEEDBACK_RATING_VALUES[str(rating)], token=token)
         return self._render(order, token=token)
@@ -53,7 +62,10 @@ class OverseasReturnFeedback(http.Controller):
     @http.route('/returns/feedback/<string:token>/comment',
                 type='http', auth='public', methods=['POST'])
     def feedback_comment(self, token, comment='', **kwargs):
-        rating, order = self._feedback_rating(token, consumed=True)
+        try:
+            rating, order = self._feedback_rating(token, consumed=True)
+        except NotFound:
+            return self._not_found()
         comment = (comment or '').strip()[:5000]
         if comment and rating.feedback:
             return self._render(order, token=token, thanks=True, already_commented=True)

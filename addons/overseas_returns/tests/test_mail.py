@@ -274,8 +274,11 @@ class TestFeedbackController(HttpCase):
         url = '/returns/feedback/%s/%s'
         response = self.url_open(url % ('not-the-token', 4))
         self.assertEqual(response.status_code, 404)
+        # a page that says so, not the server's bare one
+        self.assertIn('This feedback link is not valid', response.text)
         response = self.url_open(url % (self.token, 9))
         self.assertEqual(response.status_code, 404)
+        self.assertIn('This feedback link is not valid', response.text)
         order, rating = self._refresh()
         self.assertFalse(rating.consumed)
         self.assertFalse(order.feedback_rating)
@@ -284,6 +287,11 @@ class TestFeedbackController(HttpCase):
         response = self.url_open(url % (self.token, 5))
         self.assertEqual(response.status_code, 200)
         self.assertIn('<span>2</span> / 5', response.text)
+        csrf = re.search(r'name="csrf_token" value="([^"]+)"', response.text).group(1)
+        response = self.url_open('/returns/feedback/not-the-token/comment',
+                                 data={'comment': 'Hello', 'csrf_token': csrf})
+        self.assertEqual(response.status_code, 404)
+        self.assertIn('This feedback link is not valid', response.text)
         order, rating = self._refresh()
         self.assertEqual(rating.rating, 3.0)
         self.assertEqual(order.feedback_rating, '2')
