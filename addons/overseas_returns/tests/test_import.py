@@ -160,6 +160,21 @@ class TestImport(ReturnsCase):
         self.assertEqual(order.line_ids.customer_note, '不想要了')
         self.assertEqual(order.line_ids.reason_id, self.reason_changed_mind)
 
+    def test_shift_jis_csv_with_japanese_text(self):
+        """A Japanese marketplace's manifest (Shift-JIS, as Excel saves it in Japan),
+        read with the encoding chosen on the wizard."""
+        rows = [GENERIC_HEADER,
+                ['JP-4001', 'YMT123456789', 'EB-01', '1', 'changed_mind', '2026-03-07',
+                 '山田 太郎', '', 'イヤホンの左側が聞こえない']]
+        content = self._csv(rows, encoding='cp932')
+        self._import(content, 'manifest_sjis.csv', encoding='cp932')
+        order = self._returns('JP-4001')
+        self.assertEqual(order.partner_id.name, '山田 太郎')
+        self.assertEqual(order.line_ids.customer_note, 'イヤホンの左側が聞こえない')
+        with self.assertRaisesRegex(UserError, 'is not in the encoding'):
+            self._import(content.replace(b'JP-4001', b'JP-4002'), 'manifest.csv',
+                         encoding='utf-8')
+
     def test_sku_by_barcode_and_semicolon_csv(self):
         rows = [GENERIC_HEADER,
                 ['EU-3001', '', self.earbuds.barcode, '1,0', 'damaged_in_transit',

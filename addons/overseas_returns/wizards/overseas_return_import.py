@@ -102,7 +102,9 @@ TEXT_KEYS = ('customer', 'note', 'condition', 'disposition', 'status', 'center')
 MAX_CELL_LENGTH = 255
 MAX_NOTE_LENGTH = 2000
 EMAIL = re.compile(r'^[^@\s,;]+@[^@\s,;]+\.[^@\s,;]+$')
-ENCODINGS = {'utf-8': 'utf-8-sig', 'gb18030': 'gb18030', 'cp1252': 'cp1252'}
+# cp932: Windows' Shift-JIS, as Japanese marketplaces and Excel write it
+ENCODINGS = {'utf-8': 'utf-8-sig', 'gb18030': 'gb18030', 'cp932': 'cp932',
+             'cp1252': 'cp1252'}
 # GBK byte pairs, aligned as a GBK decoder reads them; group 1: a GB2312 character
 # (hanzi or CJK punctuation), the bulk of any real Chinese text
 GBK_PAIR = re.compile(rb'([\xa1-\xf7][\xa1-\xfe])|[\x80-\xff][\x00-\xff]?')
@@ -240,10 +242,12 @@ class OverseasReturnImport(models.TransientModel):
         ('auto', 'Recognise'),
         ('utf-8', 'UTF-8'),
         ('gb18030', 'Chinese (GBK, GB18030)'),
+        ('cp932', 'Japanese (Shift-JIS)'),
         ('cp1252', 'Western European (Windows-1252)'),
     ], string='Text Encoding', default='auto', required=True,
         help='For CSV and text files. Recognise: UTF-8 when the file is valid UTF-8, '
-             'else GBK or Windows-1252, whichever the bytes fit.')
+             'else GBK or Windows-1252, whichever the bytes fit. Shift-JIS files '
+             '(Japanese) are read when it is chosen here.')
     import_good_rows = fields.Boolean(
         string='Import the Good Rows',
         help='When some rows have problems, import the others and download the bad '
