@@ -136,11 +136,11 @@ class ReturnsPortal(CustomerPortal):
     def portal_return_slip(self, order_id, **kw):
         order = self._return_check_access(order_id)
         report = self._slip_report()
-        if order is None or not report:
+        if order is None:
             return self._return_not_found()
-        if not self._slip_allowed(order):
-            # the customer's own return, not (or no longer) waiting for its parcel:
-            # its page says when the slip is there
+        if not report or not self._slip_allowed(order):
+            # the customer's own return, not (or no longer) waiting for its parcel
+            # (or no slip report on this server): its page says when the slip is there
             return request.redirect('/my/returns/%s?message=no_slip' % order.id)
         pdf = report.sudo().render_qweb_pdf([order.id])[0]
         filename = '%s.pdf' % order.name.replace('/', '_')
