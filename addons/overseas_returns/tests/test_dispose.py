@@ -1,5 +1,6 @@
 from odoo.exceptions import UserError
 
+from ..models.overseas_return_line import MACHINE_TRANSFER_CONTEXT
 from .common import ReturnsCase
 
 
@@ -153,12 +154,16 @@ class TestDispose(ReturnsCase):
         rework.line_ids.action_rework_done()
         self.assertTrue(rework.line_ids.date_disposed)
 
+    def _product_with_lot(self, lot_name):
+        cream = self.env['product.product'].create({
+            'name': 'Night Cream', 'type': 'product', 'tracking': 'lot', 'list_price': 20.0})
+        return cream, self.env['stock.production.lot'].create({
+            'name': lot_name, 'product_id': cream.id})
+
     def test_desk_transfers_leave_quants_and_lot_counts_as_odoo_makes_them(self):
         """The desk's transfers skip one figure Odoo throws away (what is left of a
         product without lot after a quant update): the quants are the same, the figure
         is still made for a lot, and outside the desk for everything."""
-        from odoo.addons.overseas_returns.models.overseas_return_line import \
-            MACHINE_TRANSFER_CONTEXT
         Quant = self.env['stock.quant']
         desk = Quant.with_context(**MACHINE_TRANSFER_CONTEXT)
         shelf = self.stock_location
@@ -166,20 +171,14 @@ class TestDispose(ReturnsCase):
         desk._update_available_quantity(self.mug, shelf, -2.0)
         self.assertEqual(self.qty_at(self.mug, shelf), 3.0)
         self.assertEqual(Quant._update_available_quantity(self.mug, shelf, 1.0)[0], 4.0)
-        cream = self.env['product.product'].create({
-            'name': 'Night Cream', 'type': 'product', 'tracking': 'lot'})
-        lot = self.env['stock.production.lot'].create({'name': 'NC-1',
-                                                       'product_id': cream.id})
+        cream, lot = self._product_with_lot('NC-1')
         self.assertEqual(desk._update_available_quantity(cream, shelf, 2.0, lot_id=lot)[0],
                          2.0)
         self.assertEqual(desk._update_available_quantity(cream, shelf, -3.0, lot_id=lot)[0],
                          -1.0, 'a lot gone negative is seen, to be made up by Odoo')
 
     def test_desk_disposal_of_a_lot_takes_the_lot_from_quarantine(self):
-        cream = self.env['product.product'].create({
-            'name': 'Night Cream', 'type': 'product', 'tracking': 'lot', 'list_price': 20.0})
-        lot = self.env['stock.production.lot'].create({'name': 'NC-2',
-                                                       'product_id': cream.id})
+        cream, lot = self._product_with_lot('NC-2')
         order = self._create_order([(cream, 2.0, self.reason_changed_mind)])
         order.line_ids.lot_ids = lot
         order.action_approve()

@@ -161,6 +161,24 @@ class TestReturnsPortal(HttpCase):
         self.assertEqual(slip.status_code, 200)
         self.assertIn(order.name, slip.content.decode('utf-8', 'replace'))
 
+    def test_slip_without_the_slip_report_opens_the_return(self):
+        """A server whose slip report was removed: the customer's own approved return
+        opens its page, saying when the slip is there (not "not in your account")."""
+        slip_report = self.env.ref('overseas_returns.action_report_return_slip',
+                                   raise_if_not_found=False)
+        if not slip_report:
+            self.skipTest('the slip report is not installed')
+        order = self.Return.create_from_sale_order(self.sale_a)
+        order.line_ids.write({'reason_id': self.reason.id})
+        order.action_approve()
+        slip_report.unlink()
+        self.authenticate('ort_portal_a', 'ort_portal_a')
+        refused = self.url_open('/my/returns/%d/slip' % order.id)
+        self.assertEqual(refused.status_code, 200)
+        self.assertIn('/my/returns/%d' % order.id, refused.url)
+        self.assertIn('o_return_no_slip', refused.text)
+        self.assertNotIn('This return is not in your account.', refused.text)
+
     def test_timeline_dates(self):
         order = self.Return.create_from_sale_order(self.sale_a)
         # the state write stamps the date, whichever action makes it
