@@ -599,8 +599,10 @@ class OverseasReturnLine(models.Model):
         self.filtered(lambda l: l.disposition == 'scrap')._scrap()
         self._units_after_dispose()
         rework = self.filtered(lambda l: l.disposition == 'rework')
-        (self - rework).write({'state': 'disposed', 'date_disposed': fields.Datetime.now()})
-        rework.write({'state': 'disposed', 'rework_state': 'in_progress'})
+        with self.mapped('order_id')._keeping_refund_figures():
+            (self - rework).write({'state': 'disposed',
+                                   'date_disposed': fields.Datetime.now()})
+            rework.write({'state': 'disposed', 'rework_state': 'in_progress'})
         self.mapped('order_id')._update_state_from_lines()
         return True
 

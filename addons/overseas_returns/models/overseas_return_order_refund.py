@@ -44,6 +44,13 @@ class OverseasReturnRefundMixin(models.AbstractModel):
         return [self._fields[name] for name in (
             'amount_refundable', 'amount_refunded', 'refund_state', 'refund_to_reconcile')]
 
+    def _keeping_refund_figures(self):
+        """Context manager for state changes that cannot change the refund figures of
+        these returns (a line inspected -> disposed, a return on to done: both sides
+        count the same in _refund_allowed_state and _refund_lines). Odoo would otherwise
+        recompute the whole refund proposal of each return on the way."""
+        return self.env.protecting(self._refund_figure_fields(), self)
+
     def _recompute_refund_figures(self):
         if self:
             for field in self._refund_figure_fields():

@@ -162,6 +162,40 @@ class TestRefund(RefundCase):
         self.assertAlmostEqual(kinds['return_label'], -6.0)
         self.assertAlmostEqual(refund.amount_total, (40 - 6 - 20) * 1.15 - 6.0)
 
+    def test_disposal_leaves_the_refund_figures_as_a_full_recompute_has_them(self):
+        """Disposal does not recompute the refund figures (a disposed line counts as an
+        inspected one); what is stored must still be what a full recompute gives."""
+        invoice = self._invoice([(self.earbuds, 2.0, 100.0, 0.0, self.tax_15),
+                                 (self.mug, 1.0, 40.0, 0.0, self.tax_15)])
+        order = self._returned(invoice, [(self.earbuds, 2.0, self.reason_defect),
+                                         (self.mug, 1.0, self.reason_changed_mind)],
+                               grade='C')
+        earbuds, mug = order.line_ids
+        earbuds.disposition = 'restock'
+        mug.fault_party = 'customer'
+        self.assertEqual(mug.disposition, 'rework')
+        inspected = (order.amount_refundable, order.refund_state)
+        self.assertEqual(order.refund_state, 'to_refund')
+
+        def stored_and_recomputed():
+            order.invalidate_cache()
+            stored = (order.amount_refundable, order.refund_state)
+            order._recompute_refund_figures()
+            order.invalidate_cache()
+            return stored, (order.amount_refundable, order.refund_state)
+
+        mug.action_dispose()  # into rework: the return stays open
+        self.assertEqual(order.state, 'inspected')
+        self.assertEqual(stored_and_recomputed(), (inspected, inspected))
+        earbuds.action_dispose()
+        self.assertEqual(order.state, 'inspected')
+        self.assertEqual(stored_and_recomputed(), (inspected, inspected))
+        mug.action_rework_done()
+        self.assertEqual(order.state, 'done')
+        self.assertEqual(stored_and_recomputed(), (inspected, inspected))
+        refund = self._refund(order)
+        self.assertAlmostEqual(refund.amount_total, inspected[0])
+
     def test_tax_included_price(self):
         invoice = self._invoice([(self.mug, 1.0, 110.0, 0.0, self.tax_10_incl)])
         order = self._returned(invoice, [(self.mug, 1.0, self.reason_defect)])
