@@ -526,8 +526,9 @@ class OverseasReturnOrder(models.Model):
         """Close these returns (all lines disposed, or a returnless return refunded)."""
         # sudo: billing users close a returnless return by validating its credit note;
         # the state follows that validation, it is not a right to edit returns
-        with self._keeping_refund_figures():
-            self.sudo().write({'state': 'done', 'date_done': fields.Datetime.now()})
+        orders = self.sudo()
+        with orders._keeping_refund_figures():  # protected in the env that writes
+            orders.write({'state': 'done', 'date_done': fields.Datetime.now()})
         self._send_status_mail('done')
         self._on_done()
 
