@@ -511,7 +511,8 @@ class OverseasReturnOrder(models.Model):
         inspected = waiting_inspection.filtered(lambda order: all(
             line.state in ('inspected', 'disposed') for line in order.line_ids))
         if inspected:
-            inspected.write({'state': 'inspected'})
+            with inspected._keeping_refund_figures():  # received counts as inspected
+                inspected.write({'state': 'inspected'})
         done = self.filtered(lambda order: order.state in ('received', 'inspected') and all(
             line.state == 'disposed' and line.rework_state != 'in_progress'
             for line in order.line_ids))

@@ -46,9 +46,10 @@ class OverseasReturnRefundMixin(models.AbstractModel):
 
     def _keeping_refund_figures(self):
         """Context manager for state changes that cannot change the refund figures of
-        these returns (a line inspected -> disposed, a return on to done: both sides
-        count the same in _refund_allowed_state and _refund_lines). Odoo would otherwise
-        recompute the whole refund proposal of each return on the way."""
+        these returns (a line inspected -> disposed, a return received -> inspected ->
+        done: both sides count the same in _refund_allowed_state and _refund_lines).
+        Odoo would otherwise recompute the whole refund proposal of each return on the
+        way. Only the writes in these records' env are covered."""
         return self.env.protecting(self._refund_figure_fields(), self)
 
     def _recompute_refund_figures(self):
