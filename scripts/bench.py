@@ -18,6 +18,12 @@ quarantine location) + create_returns(), validation of the return picking, then 
 unit the same disposition as ours: one stock.scrap (action_validate) or one internal
 transfer (create, confirm, assign, qty_done, button_validate).
 
+FLOOR (stock only, unless --skip-floor): the stock moves of ours (the receipts, the
+disposal moves and scraps of the same units to the same places, in the same batches)
+made with Odoo's own stock API in the leanest batch it allows and no add-on code on the
+path (run_stock_floor): what Odoo 11 itself costs for the moves the desk must make.
+  bench-floor: odoo batched X ms/line, Q queries/line (...); ours receive+dispose ...
+
 SQL queries: the cursor's own sql_log_count plus odoo.sql_db.sql_counter (which Odoo 11
 only increases when some other cursor is closed). --sql-profile N also prints, per step
 of ours, the N most repeated queries grouped by their normalised SQL text (numbers,
@@ -373,6 +379,76 @@ def run_native(env, wh, product_ids, partner_ids, n_returns, n_lines):
     return timer, mix
 
 
+# ------------------------------------------------------------------------- odoo's floor
+def run_stock_floor(env, wh, product_ids, partner_ids, n_returns, n_lines, batch):
+    """The stock work of ours, done with Odoo's own stock API in the leanest batch it
+    allows, with no code of the add-ons on the path: what Odoo 11 itself costs to make
+    these moves. Per batch of returns, in one transaction each like ours: receive (one
+    receipt per return from the customer into the quarantine, then confirm, reserve,
+    one write of the done quantities and validation for the whole batch), then dispose
+    (one stock move per unit to the same destination as ours, confirmed, reserved and
+    done together; one validated scrap per scrapped unit). Chatter and tracking are off,
+    as on the desk's machine transfers."""
+    env = env(context=dict(env.context, tracking_disable=True, mail_notrack=True,
+                           mail_create_nolog=True))
+    customer = env.ref('stock.stock_location_customers')
+    quarantine = wh.return_location_id
+    destinations = {
+        'restock': wh.lot_stock_id,
+        'rework': wh.return_rework_location_id,
+        'return_to_origin': wh.return_origin_location_id,
+        'donate': wh.return_donation_location_id,
+    }
+    Product = env['product.product']
+    Move = env['stock.move']
+    timer = Timer(env.cr)
+    for start in range(0, n_returns, batch):
+        returns = range(start, min(start + batch, n_returns))
+        with timer.step('receive'):
+            receipts = env['stock.picking']
+            for i in returns:
+                receipts |= env['stock.picking'].create({
+                    'picking_type_id': wh.return_type_id.id,
+                    'partner_id': partner_ids[i % len(partner_ids)],
+                    'location_id': customer.id, 'location_dest_id': quarantine.id,
+                    'move_lines': [(0, 0, {
+                        'name': product.name, 'product_id': product.id,
+                        'product_uom': product.uom_id.id, 'product_uom_qty': 1.0,
+                        'location_id': customer.id, 'location_dest_id': quarantine.id,
+                    }) for product in Product.browse(products_of(i, n_lines, product_ids))],
+                })
+            receipts.action_confirm()
+            receipts.action_assign()
+            receipts.mapped('move_line_ids').write({'qty_done': 1.0})
+            receipts.action_done()
+            commit(env)
+        with timer.step('dispose'):
+            moves, scraps = Move, []
+            for i in returns:
+                for j, product in enumerate(Product.browse(products_of(i, n_lines,
+                                                                      product_ids))):
+                    disposition = mix_of(i, j, n_lines)[2]
+                    if disposition == 'scrap':
+                        scraps.append(product)
+                        continue
+                    moves |= Move.create({
+                        'name': product.name, 'product_id': product.id,
+                        'product_uom': product.uom_id.id, 'product_uom_qty': 1.0,
+                        'location_id': quarantine.id,
+                        'location_dest_id': destinations[disposition].id})
+            moves._action_confirm()
+            moves._action_assign()
+            moves.mapped('move_line_ids').write({'qty_done': 1.0})
+            moves._action_done()
+            for product in scraps:
+                env['stock.scrap'].create({
+                    'product_id': product.id, 'product_uom_id': product.uom_id.id,
+                    'scrap_qty': 1.0, 'location_id': quarantine.id}).action_validate()
+            assert set(moves.mapped('state')) == {'done'}, moves.mapped('state')
+            commit(env)
+    return timer
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument('-c', '--config', default='odoo.conf')
@@ -383,6 +459,8 @@ def main():
     ap.add_argument('--products', type=int, default=0,
                     help='size of the product pool (default 4 x lines)')
     ap.add_argument('--skip-native', action='store_true')
+    ap.add_argument('--skip-floor', action='store_true',
+                    help="do not measure Odoo's own batched stock API on the same moves")
     ap.add_argument('--sql-profile', type=int, default=0, metavar='N',
                     help='print the N most repeated queries of each step of ours')
     ap.add_argument('--sql-stack', metavar='REGEX',
@@ -424,6 +502,18 @@ def main():
             PROFILE.step = None
             PROFILE.counts.clear()
             PROFILE.stacks.clear()
+        if not args.skip_floor:
+            floor = run_stock_floor(env, wh, product_ids, partner_ids, n, l, args.batch)
+            stock_steps = ('receive', 'dispose')
+            ours_stock_s = sum(ours.seconds[s] for s in stock_steps)
+            ours_stock_q = sum(ours.queries[s] for s in stock_steps)
+            # the last line of this part: Odoo's own cost of the desk's stock moves
+            print('bench-floor: odoo batched %.1f ms/line, %.1f queries/line (receive %.1f, '
+                  'dispose %.1f); ours receive+dispose %.1f ms/line, %.1f queries/line'
+                  % (floor.total * 1000 / units, floor.total_queries / float(units),
+                     floor.queries['receive'] / float(units),
+                     floor.queries['dispose'] / float(units),
+                     ours_stock_s * 1000 / units, ours_stock_q / float(units)), flush=True)
         if args.skip_native:
             print('bench: ours %.1f lines/s, queries/line %d, peak RSS %d MB (native skipped)'
                   % (ours_rate, round(ours_q), peak_rss_mb()))
