@@ -312,15 +312,20 @@ def make_picking(env, picking_type, src, dst, product_ids, partner_id, qty=1.0):
     return picking
 
 
-def run_native(env, wh, product_ids, partner_ids, n_returns, n_lines):
-    customer = env.ref('stock.stock_location_customers')
-    quarantine = wh.return_location_id
-    destinations = {
+def disposal_destinations(wh):
+    """Where each disposition other than scrap takes a unit, on both paths."""
+    return {
         'restock': wh.lot_stock_id,
         'rework': wh.return_rework_location_id,
         'return_to_origin': wh.return_origin_location_id,
         'donate': wh.return_donation_location_id,
     }
+
+
+def run_native(env, wh, product_ids, partner_ids, n_returns, n_lines):
+    customer = env.ref('stock.stock_location_customers')
+    quarantine = wh.return_location_id
+    destinations = disposal_destinations(wh)
 
     # setup (not timed): one done delivery of the return's L products per return
     t0 = time.perf_counter()
@@ -393,12 +398,7 @@ def run_stock_floor(env, wh, product_ids, partner_ids, n_returns, n_lines, batch
                            mail_create_nolog=True))
     customer = env.ref('stock.stock_location_customers')
     quarantine = wh.return_location_id
-    destinations = {
-        'restock': wh.lot_stock_id,
-        'rework': wh.return_rework_location_id,
-        'return_to_origin': wh.return_origin_location_id,
-        'donate': wh.return_donation_location_id,
-    }
+    destinations = disposal_destinations(wh)
     Product = env['product.product']
     Move = env['stock.move']
     timer = Timer(env.cr)

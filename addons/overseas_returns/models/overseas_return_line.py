@@ -312,7 +312,30 @@ class OverseasReturnLine(models.Model):
                 raise AccessError(_('Products can only be added to a return before it '
                                     'is received (%s).') % order.name)
             order._check_approved_lines_change()
-        return super(OverseasReturnLine, self).create(vals)
+        subtotal = self._subtotal_at_creation(vals)
+        if subtotal is not None:
+            vals['price_subtotal'] = subtotal
+        line = super(OverseasReturnLine, self).create(vals)
+        if subtotal is not None:
+            # inserted with the line: nothing left to recompute (no UPDATE a line)
+            line._recompute_done(self._fields['price_subtotal'])
+        return line
+
+    def _subtotal_at_creation(self, vals):
+        """The subtotal a new line's compute would store, from its own values, or None.
+
+        Odoo 11 inserts a new line, then marks its subtotal for a recomputation that
+        writes each line with an UPDATE of its own (the values differ from line to
+        line): an import of many lines paid one query a line for it. The same figure
+        as the compute: the quantity as its column keeps it, times the price, rounded
+        in the return's currency as a stored amount is."""
+        qty, price = vals.get('product_qty'), vals.get('price_unit')
+        if not (isinstance(qty, (int, float)) and isinstance(price, (int, float))
+                and vals.get('order_id')):
+            return None
+        qty = float(self._fields['product_qty'].convert_to_column(qty, self.browse()))
+        currency = self.env['overseas.return.order'].browse(vals['order_id']).currency_id
+        return currency.round(qty * price) if currency else qty * price
 
     @api.multi
     def write(self, vals):

@@ -133,6 +133,38 @@ class TestUnitSplit(ReturnsCase):
         self.assertEqual(len(order.line_ids), 2)
 
 
+class TestLineSubtotal(ReturnsCase):
+
+    def test_new_lines_store_the_subtotal_their_compute_gives(self):
+        """A line's subtotal is written with its insert, not recomputed after: the
+        stored figure is the compute's, whatever a caller sends for it."""
+        order = self._create_order()
+        Line = self.env['overseas.return.line']
+        field = Line._fields['price_subtotal']
+        cases = [(3.0, 10.005), (2.0, 12.5), (1.0, 0.0)]
+        lines = Line
+        with self.env.norecompute():  # as the import creates them
+            for qty, price in cases:
+                lines |= Line.create({'order_id': order.id, 'product_id': self.mug.id,
+                                      'product_qty': qty, 'price_unit': price,
+                                      'reason_id': self.reason_defect.id,
+                                      'price_subtotal': 999999.0})
+            self.assertFalse(self.env.field_todo(field) & lines,
+                             'nothing left to recompute for the new lines')
+        order.recompute()
+        lines.invalidate_cache()
+        stored = lines.mapped('price_subtotal')
+        for (qty, price), value in zip(cases, stored):
+            self.assertEqual(value, order.currency_id.round(qty * price))
+        lines._recompute_todo(field)
+        lines.recompute()
+        lines.invalidate_cache()
+        self.assertEqual(lines.mapped('price_subtotal'), stored,
+                         'a full recompute stores the same figures')
+        self.assertEqual(order.amount_total,
+                         sum(order.line_ids.mapped('price_subtotal')))
+
+
 class TestRegisterAndReceive(ReturnsCase):
 
     @classmethod
