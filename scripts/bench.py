@@ -20,8 +20,10 @@ transfer (create, confirm, assign, qty_done, button_validate).
 
 FLOOR (stock only, unless --skip-floor): the stock moves of ours (the receipts, the
 disposal moves and scraps of the same units to the same places, in the same batches)
-made with Odoo's own stock API in the leanest batch it allows and no add-on code on the
-path (run_stock_floor): what Odoo 11 itself costs for the moves the desk must make.
+made with Odoo's own stock API in the leanest batch it allows, none of the desk's code
+calling it (run_stock_floor): what Odoo 11 itself costs for the moves the desk must make.
+The add-ons' overrides of stock models still run, as for any transfer; the same moves
+in a database with only stock_account cost the same (README, Benchmarks).
   bench-floor: odoo batched X ms/line, Q queries/line (...); ours receive+dispose ...
 
 SQL queries: the cursor's own sql_log_count plus odoo.sql_db.sql_counter (which Odoo 11
@@ -387,8 +389,8 @@ def run_native(env, wh, product_ids, partner_ids, n_returns, n_lines):
 # ------------------------------------------------------------------------- odoo's floor
 def run_stock_floor(env, wh, product_ids, partner_ids, n_returns, n_lines, batch):
     """The stock work of ours, done with Odoo's own stock API in the leanest batch it
-    allows, with no code of the add-ons on the path: what Odoo 11 itself costs to make
-    these moves. Per batch of returns, in one transaction each like ours: receive (one
+    allows, none of the desk's code calling it: what Odoo 11 itself costs to make these
+    moves. Per batch of returns, in one transaction each like ours: receive (one
     receipt per return from the customer into the quarantine, then confirm, reserve,
     one write of the done quantities and validation for the whole batch), then dispose
     (one stock move per unit to the same destination as ours, confirmed, reserved and
