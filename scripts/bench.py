@@ -18,13 +18,13 @@ quarantine location) + create_returns(), validation of the return picking, then 
 unit the same disposition as ours: one stock.scrap (action_validate) or one internal
 transfer (create, confirm, assign, qty_done, button_validate).
 
-FLOOR (stock only, unless --skip-floor): the stock moves of ours (the receipts, the
+ODOO-STOCK (stock only, unless --skip-odoo-stock): the stock moves of ours (the receipts, the
 disposal moves and scraps of the same units to the same places, in the same batches)
 made with Odoo's own stock API in the leanest batch it allows, none of the desk's code
-calling it (run_stock_floor): what Odoo 11 itself costs for the moves the desk must make.
+calling it (run_odoo_stock): what Odoo 11 itself costs for the moves the desk must make.
 The add-ons' overrides of stock models still run, as for any transfer; the same moves
 in a database with only stock_account cost the same (README, Benchmarks).
-  bench-floor: odoo batched X ms/line, Q queries/line (...); ours receive+dispose ...
+  bench-odoo-stock: odoo batched X ms/line, Q queries/line (...); ours receive+dispose ...
 
 SQL queries: the cursor's own sql_log_count plus odoo.sql_db.sql_counter (which Odoo 11
 only increases when some other cursor is closed). --sql-profile N also prints, per step
@@ -386,8 +386,8 @@ def run_native(env, wh, product_ids, partner_ids, n_returns, n_lines):
     return timer, mix
 
 
-# ------------------------------------------------------------------------- odoo's floor
-def run_stock_floor(env, wh, product_ids, partner_ids, n_returns, n_lines, batch):
+# ------------------------------------------------------------- odoo's own stock moves
+def run_odoo_stock(env, wh, product_ids, partner_ids, n_returns, n_lines, batch):
     """The stock work of ours, done with Odoo's own stock API in the leanest batch it
     allows, none of the desk's code calling it: what Odoo 11 itself costs to make these
     moves. Per batch of returns, in one transaction each like ours: receive (one
@@ -461,7 +461,7 @@ def main():
     ap.add_argument('--products', type=int, default=0,
                     help='size of the product pool (default 4 x lines)')
     ap.add_argument('--skip-native', action='store_true')
-    ap.add_argument('--skip-floor', action='store_true',
+    ap.add_argument('--skip-odoo-stock', action='store_true',
                     help="do not measure Odoo's own batched stock API on the same moves")
     ap.add_argument('--sql-profile', type=int, default=0, metavar='N',
                     help='print the N most repeated queries of each step of ours')
@@ -504,17 +504,17 @@ def main():
             PROFILE.step = None
             PROFILE.counts.clear()
             PROFILE.stacks.clear()
-        if not args.skip_floor:
-            floor = run_stock_floor(env, wh, product_ids, partner_ids, n, l, args.batch)
+        if not args.skip_odoo_stock:
+            odoo_stock = run_odoo_stock(env, wh, product_ids, partner_ids, n, l, args.batch)
             stock_steps = ('receive', 'dispose')
             ours_stock_s = sum(ours.seconds[s] for s in stock_steps)
             ours_stock_q = sum(ours.queries[s] for s in stock_steps)
             # the last line of this part: Odoo's own cost of the desk's stock moves
-            print('bench-floor: odoo batched %.1f ms/line, %.1f queries/line (receive %.1f, '
+            print('bench-odoo-stock: odoo batched %.1f ms/line, %.1f queries/line (receive %.1f, '
                   'dispose %.1f); ours receive+dispose %.1f ms/line, %.1f queries/line'
-                  % (floor.total * 1000 / units, floor.total_queries / float(units),
-                     floor.queries['receive'] / float(units),
-                     floor.queries['dispose'] / float(units),
+                  % (odoo_stock.total * 1000 / units, odoo_stock.total_queries / float(units),
+                     odoo_stock.queries['receive'] / float(units),
+                     odoo_stock.queries['dispose'] / float(units),
                      ours_stock_s * 1000 / units, ours_stock_q / float(units)), flush=True)
         if args.skip_native:
             print('bench: ours %.1f lines/s, queries/line %d, peak RSS %d MB (native skipped)'
